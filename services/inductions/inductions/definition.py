@@ -1,0 +1,13 @@
+from pathlib import Path
+
+from ecf_shared.service import ServiceDefinition
+from inductions.handlers import handlers
+from inductions.settings import InductionsSettings
+
+DEFINITION = ServiceDefinition(
+    name="inductions",
+    package="inductions",
+    settings_cls=InductionsSettings,
+    migrations=Path(__file__).parent / "migrations",
+    handlers=handlers,
+)

@@ -1,0 +1,1 @@
+"""The ECF services' shared library: one way of doing each cross-cutting thing."""

@@ -1,0 +1,21 @@
+"""Writing events to the transactional outbox."""
+from __future__ import annotations
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from ecf_shared.bus.tables import outbox
+from ecf_shared.contracts import exchange_for
+from ecf_shared.events.envelope import Event
+
+
+def add(session: Session, event: Event) -> None:
+    session.execute(
+        insert(outbox).values(
+            event_id=event.event_id,
+            event_type=event.type,
+            exchange=exchange_for(event.producer),
+            body=event.to_message(),
+            correlation_id=event.correlation_id,
+        )
+    )

@@ -1,0 +1,137 @@
+"""The outbox relay: publishes committed events with confirms, then marks them sent.
+
+Several relays may run at once: each batch is locked with FOR UPDATE SKIP LOCKED. A relay that dies
+between publish and mark-sent leaves its rows unsent, so they are published again and the
+consumers' inboxes drop the duplicates.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Callable
+
+import pika
+import psycopg
+from pika.exceptions import AMQPError, NackError, UnroutableError
+from prometheus_client import Counter
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from ecf_shared import contracts
+from ecf_shared.bus import amqp
+from ecf_shared.bus.tables import outbox
+from ecf_shared.db import Database, libpq_url
+from ecf_shared.logging import get_logger
+
+log = get_logger(__name__)
+PUBLISHED = Counter("ecf_outbox_published_total", "Events published from the outbox", ["event_type"])
+FAILED = Counter("ecf_outbox_publish_failures_total", "Outbox publish failures", ["reason"])
+
+
+class PublishFailed(Exception):
+    pass
+
+
+class OutboxRelay:
+    def __init__(self, db: Database, amqp_url: str, *, batch_size: int = 200, poll_seconds: float = 0.5,
+                 after_publish: Callable[[dict], None] | None = None):
+        self.db = db
+        self.amqp_url = amqp_url
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self._after_publish = after_publish  # fault-injection hook for tests
+        self._connection: pika.BlockingConnection | None = None
+        self._channel = None
+
+    # --- publishing -------------------------------------------------------------------------
+    def _ensure_channel(self):
+        if self._channel is None or self._channel.is_closed:
+            self.close()
+            self._connection = amqp.connect(self.amqp_url, name=f"relay:{self.db.schema}")
+            self._channel = self._connection.channel()
+            self._channel.confirm_delivery()
+        return self._channel
+
+    def _publish(self, row) -> None:
+        channel = self._ensure_channel()
+        body = row.body
+        properties = pika.BasicProperties(
+            message_id=str(row.event_id),
+            correlation_id=row.correlation_id,
+            type=row.event_type,
+            content_type="application/json",
+            delivery_mode=pika.DeliveryMode.Persistent,
+            timestamp=int(time.time()),
+            app_id=body.get("producer"),
+        )
+        # Mandatory routing catches a missing queue for an event somebody consumes; an event with
+        # no consumer in the catalogue is allowed to go nowhere.
+        mandatory = bool(contracts.contract_for(row.event_type).consumers)
+        try:
+            channel.basic_publish(row.exchange, row.event_type, json.dumps(body).encode(), properties, mandatory=mandatory)
+        except UnroutableError as exc:
+            raise PublishFailed(f"unroutable: no queue bound for {row.event_type} on {row.exchange}") from exc
+        except NackError as exc:
+            raise PublishFailed("broker nacked the message") from exc
+
+    def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were published."""
+        published_ids: list[int] = []
+        with self.db.engine.begin() as conn:
+            rows = conn.execute(
+                select(outbox).where(outbox.c.published_at.is_(None)).order_by(outbox.c.id)
+                .limit(self.batch_size).with_for_update(skip_locked=True)
+            ).all()
+            failure = None
+            for row in rows:
+                try:
+                    self._publish(row)
+                except (PublishFailed, AMQPError) as exc:
+                    failure = (row.id, str(exc) or type(exc).__name__)
+                    FAILED.labels(reason=type(exc).__name__).inc()
+                    if isinstance(exc, AMQPError):
+                        self.close()
+                    break
+                if self._after_publish:
+                    self._after_publish(row._asdict())
+                published_ids.append(row.id)
+                PUBLISHED.labels(event_type=row.event_type).inc()
+            if published_ids:
+                conn.execute(update(outbox).where(outbox.c.id.in_(published_ids)).values(published_at=func.now()))
+            if failure:
+                conn.execute(update(outbox).where(outbox.c.id == failure[0])
+                             .values(attempts=outbox.c.attempts + 1, last_error=failure[1]))
+                log.warning("outbox_publish_failed", outbox_id=failure[0], error=failure[1])
+        if failure and not published_ids:
+            raise PublishFailed(failure[1])
+        return len(published_ids)
+
+    # --- running --------------------------------------------------------------------------
+    def run_forever(self, stop: threading.Event) -> None:
+        backoff = 0.2
+        while not stop.is_set():
+            try:
+                with psycopg.connect(libpq_url(self.db.url), autocommit=True, connect_timeout=5) as listener:
+                    listener.execute(f'LISTEN "{self.db.notify_channel}"')
+                    log.info("relay_started", channel=self.db.notify_channel)
+                    while not stop.is_set():
+                        while self.publish_pending() and not stop.is_set():
+                            pass
+                        backoff = 0.2
+                        for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                            pass
+            except (PublishFailed, AMQPError, SQLAlchemyError, psycopg.Error, OSError) as exc:
+                log.warning("relay_error", error=str(exc) or type(exc).__name__, retry_in=backoff)
+                stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+        self.close()
+
+    def close(self) -> None:
+        try:
+            if self._connection is not None and self._connection.is_open:
+                self._connection.close()
+        except AMQPError:
+            pass
+        self._connection = None
+        self._channel = None

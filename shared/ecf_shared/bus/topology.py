@@ -1,0 +1,74 @@
+"""The broker topology, derived from the event catalogue, declared by one idempotent command.
+
+- one durable topic exchange per publishing service (`<service>.events`), routing key = event type;
+- one durable quorum queue per consuming service, bound to the event types it consumes; replicas compete;
+- per consumer: retry queues (one per back-off delay, TTL then back to the main queue),
+  a dead-letter exchange and a dead-letter queue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ecf_shared import contracts
+from ecf_shared.bus.amqp import dead_letter_exchange, dead_letter_queue, queue_name, retry_queue
+
+DELIVERY_LIMIT = 20  # the broker's own backstop for messages that crash the consumer before it can ack
+
+
+@dataclass
+class Topology:
+    exchanges: list[dict] = field(default_factory=list)
+    queues: list[dict] = field(default_factory=list)
+    bindings: list[dict] = field(default_factory=list)
+
+
+def build(retry_delays: tuple[float, ...]) -> Topology:
+    topo = Topology()
+    for producer in contracts.producers():
+        topo.exchanges.append({"name": contracts.exchange_for(producer), "type": "topic"})
+    for consumer in contracts.consumers():
+        main = queue_name(consumer)
+        dlx = dead_letter_exchange(consumer)
+        topo.exchanges.append({"name": dlx, "type": "direct"})
+        topo.queues.append({"name": main, "arguments": {
+            "x-queue-type": "quorum", "x-dead-letter-exchange": dlx,
+            "x-dead-letter-routing-key": consumer, "x-delivery-limit": DELIVERY_LIMIT}})
+        topo.queues.append({"name": dead_letter_queue(consumer), "arguments": {"x-queue-type": "quorum"}})
+        topo.bindings.append({"source": dlx, "destination": dead_letter_queue(consumer), "routing_key": consumer})
+        for delay in retry_delays:
+            topo.queues.append(retry_queue_spec(consumer, delay))
+        for c in contracts.consumed_by(consumer):
+            topo.bindings.append({"source": contracts.exchange_for(c.producer), "destination": main, "routing_key": c.type})
+    return topo
+
+
+def retry_queue_spec(consumer: str, delay: float) -> dict:
+    return {"name": retry_queue(consumer, delay), "arguments": {
+        "x-queue-type": "classic", "x-message-ttl": int(round(delay * 1000)),
+        "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue_name(consumer)}}
+
+
+def declare(channel, topo: Topology) -> None:
+    for ex in topo.exchanges:
+        channel.exchange_declare(exchange=ex["name"], exchange_type=ex["type"], durable=True)
+    for q in topo.queues:
+        channel.queue_declare(queue=q["name"], durable=True, arguments=q["arguments"])
+    for b in topo.bindings:
+        channel.queue_bind(queue=b["destination"], exchange=b["source"], routing_key=b["routing_key"])
+
+
+def definitions(topo: Topology, vhost: str = "/") -> dict:
+    """The same topology in RabbitMQ's definitions format (deploy/rabbitmq/definitions.json)."""
+    return {
+        "rabbit_version": "3.10.8",
+        "vhosts": [{"name": vhost}],
+        "users": [],
+        "permissions": [],
+        "exchanges": [{"name": e["name"], "vhost": vhost, "type": e["type"], "durable": True,
+                       "auto_delete": False, "internal": False, "arguments": {}} for e in topo.exchanges],
+        "queues": [{"name": q["name"], "vhost": vhost, "durable": True, "auto_delete": False,
+                    "arguments": q["arguments"]} for q in topo.queues],
+        "bindings": [{"source": b["source"], "vhost": vhost, "destination": b["destination"],
+                      "destination_type": "queue", "routing_key": b["routing_key"], "arguments": {}}
+                     for b in topo.bindings],
+    }

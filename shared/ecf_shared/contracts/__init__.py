@@ -1,0 +1,75 @@
+"""The event catalogue: every event type, its producer, its consumers and its one payload schema.
+
+Producers validate with the schema before writing to the outbox; consumers validate on receipt.
+The broker topology and docs/architecture.md's catalogue are both derived from this table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Type
+
+from marshmallow import Schema
+
+
+@dataclass(frozen=True)
+class Contract:
+    type: str
+    version: int
+    producer: str
+    consumers: tuple[str, ...]
+    schema: Type[Schema]
+    description: str
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+_CATALOGUE: dict[str, Contract] = {}
+
+
+def register(*contracts: Contract) -> None:
+    for c in contracts:
+        if not c.type.startswith(c.producer + "."):
+            raise ValueError(f"{c.type} must start with its producer {c.producer}")
+        _CATALOGUE[c.type] = c
+
+
+def catalogue() -> dict[str, Contract]:
+    _load()
+    return dict(_CATALOGUE)
+
+
+def contract_for(event_type: str) -> Contract:
+    _load()
+    try:
+        return _CATALOGUE[event_type]
+    except KeyError:
+        raise UnknownEventType(f"unknown event type {event_type!r}") from None
+
+
+def consumed_by(service: str) -> list[Contract]:
+    return [c for c in catalogue().values() if service in c.consumers]
+
+
+def exchange_for(producer: str) -> str:
+    """nameko's convention: one topic exchange per publishing service, routing key = event type."""
+    return f"{producer}.events"
+
+
+def producers() -> list[str]:
+    return sorted({c.producer for c in catalogue().values()})
+
+
+def consumers() -> list[str]:
+    return sorted({s for c in catalogue().values() for s in c.consumers})
+
+
+_loaded = False
+
+
+def _load() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        from ecf_shared.contracts import accounts, inductions, lp_api, registrations, trs_sync  # noqa: F401

@@ -1,0 +1,44 @@
+from marshmallow import Schema, fields, validate
+
+from ecf_shared.contracts import Contract, register
+from ecf_shared.contracts.fields import ORGANISATION_TYPES, URN
+
+
+class OrganisationSchema(Schema):
+    organisation_id = fields.UUID(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(ORGANISATION_TYPES))
+    name = fields.String(required=True)
+    urn = URN(allow_none=True, load_default=None)
+    ukprn = fields.String(allow_none=True, load_default=None)
+    dsi_organisation_id = fields.String(allow_none=True, load_default=None)
+    status = fields.String(required=True, validate=validate.OneOf(("open", "closed", "proposed_to_close")))
+    contact_email = fields.Email(allow_none=True, load_default=None)
+    establishment_type = fields.String(allow_none=True, load_default=None)
+    state_funded = fields.Boolean(allow_none=True, load_default=None)
+    eligible = fields.Boolean(allow_none=True, load_default=None)
+
+
+class ContactSchema(Schema):
+    name = fields.String(allow_none=True, load_default=None)
+    email = fields.Email(required=True)
+
+
+class SchoolContactsSchema(Schema):
+    organisation_id = fields.UUID(required=True)
+    contact_email = fields.Email(allow_none=True, load_default=None)
+    induction_tutors = fields.List(fields.Nested(ContactSchema), required=True)
+    user_emails = fields.List(fields.Email(), load_default=list)
+
+
+_READERS = ("lp-api", "registrations")
+
+register(
+    Contract("accounts.organisation.created", 1, "accounts", _READERS, OrganisationSchema,
+             "An organisation (school, lead provider, delivery partner, appropriate body, ...) was created."),
+    Contract("accounts.organisation.updated", 1, "accounts", _READERS, OrganisationSchema,
+             "An organisation's details changed; the payload is the whole organisation."),
+    Contract("accounts.organisation.closed", 1, "accounts", _READERS, OrganisationSchema,
+             "An organisation was closed (for schools: closed in GIAS)."),
+    Contract("accounts.school_contacts.changed", 1, "accounts", ("lp-api",), SchoolContactsSchema,
+             "A school's contact email, nominated induction tutors or user emails changed."),
+)

@@ -1,0 +1,1 @@
+"""trs-sync's events (drift detection) are added with the trs-sync issue."""

@@ -1,0 +1,56 @@
+"""PostgreSQL access: one engine per process, the service's own schema first on the search path."""
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Accept plain postgresql:// URLs (as ops write them) and use the psycopg 3 driver."""
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
+
+
+def libpq_url(url: str) -> str:
+    return "postgresql://" + sqlalchemy_url(url)[len("postgresql+psycopg://"):]
+
+
+class Database:
+    """Creating it connects to nothing; the engine connects on first use."""
+
+    def __init__(self, url: str, schema: str, *, pool_size: int = 5, max_overflow: int = 10):
+        self.url = url
+        self.schema = schema
+        self._pool_size = pool_size
+        self._max_overflow = max_overflow
+
+    @cached_property
+    def engine(self) -> Engine:
+        return create_engine(
+            sqlalchemy_url(self.url),
+            pool_size=self._pool_size,
+            max_overflow=self._max_overflow,
+            pool_pre_ping=True,
+            connect_args={"options": f"-csearch_path={self.schema},public", "connect_timeout": 5},
+        )
+
+    @cached_property
+    def session_factory(self) -> sessionmaker:
+        return sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def notify_channel(self) -> str:
+        return f"outbox_{self.schema}"
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("select 1"))
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()

@@ -1,0 +1,68 @@
+"""Settings come only from environment variables, read when a process starts (never at import)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ecf"
+DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _floats(value: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in value.split(",") if v.strip())
+
+
+_PARSERS = {"bool": _bool, "int": int, "float": float, "tuple[float, ...]": _floats}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings every service shares. Services subclass it and add their own fields.
+
+    Each field is read from the upper-cased environment variable of the same name.
+    """
+
+    service_name: str = "service"
+    database_url: str = DEFAULT_DATABASE_URL
+    db_schema: str = ""
+    amqp_url: str = DEFAULT_AMQP_URL
+    port: int = 8000
+    web_concurrency: int = 2
+    log_level: str = "INFO"
+    log_format: str = "json"
+    jwt_issuer: str = "ecf-accounts"
+    jwt_audience: str = "ecf"
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwks_json: str = ""
+    consumer_prefetch: int = 20
+    consumer_max_attempts: int = 5
+    consumer_retry_delays: tuple[float, ...] = field(default=(1.0, 5.0, 30.0, 120.0))
+    relay_poll_seconds: float = 0.5
+    relay_batch_size: int = 200
+    http_timeout_seconds: float = 5.0
+    max_body_bytes: int = 2 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides):
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.name.upper())
+            if raw is None:
+                continue
+            parser = _PARSERS.get(f.type, str)
+            values[f.name] = parser(raw)
+        values.update(overrides)
+        settings = cls(**values)
+        if not settings.db_schema:
+            settings = replace(settings, db_schema=settings.service_name.replace("-", "_"))
+        return settings
+
+    def with_overrides(self, **overrides):
+        return replace(self, **overrides)
+

@@ -1,0 +1,43 @@
+"""Unit of work: one transaction that rolls back unless told to commit; events go to the outbox in it."""
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from ecf_shared.bus import outbox
+from ecf_shared.db import Database
+from ecf_shared.events.envelope import Actor, Event, new_event
+
+
+class UnitOfWork:
+    def __init__(self, db: Database, producer: str):
+        self.db = db
+        self.producer = producer
+        self.session: Session | None = None
+        self.events: list[Event] = []
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.db.session_factory()
+        self.events = []
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.session.close()  # rolls back whatever was not committed; loaded objects stay readable
+
+    def publish(self, event_type: str, data: dict, actor: Actor | dict | None = None) -> Event:
+        """Validate against the event's contract and write it to the outbox in this transaction."""
+        event = new_event(event_type, data, producer=self.producer, actor=actor)
+        outbox.add(self.session, event)
+        self.events.append(event)
+        return event
+
+    def commit(self) -> None:
+        if self.events:
+            # NOTIFY is transactional: the relay wakes only once the events are really there.
+            self.session.execute(text("select pg_notify(:channel, '')"), {"channel": self.db.notify_channel})
+        self.session.commit()
+        self.events = []
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self.events = []

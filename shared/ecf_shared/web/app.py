@@ -1,0 +1,104 @@
+"""Building a service's Flask app: OpenAPI, errors, auth, correlation ids, logs and metrics, the same everywhere."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from flask import Flask, g, request
+from werkzeug.exceptions import UnsupportedMediaType
+
+from ecf_shared import correlation
+from ecf_shared.auth.tokens import TokenVerifier
+from ecf_shared.db import Database
+from ecf_shared.logging import get_logger
+from ecf_shared.settings import Settings
+from ecf_shared.uow import UnitOfWork
+from ecf_shared.web import auth, errors, platform
+
+log = get_logger("http")
+
+
+@dataclass
+class ServiceContext:
+    settings: Settings
+    db: Database
+    verifier: TokenVerifier
+    api: errors.JsonErrorsApi | None = None
+    extra_ready_checks: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    extras: dict = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, producer=self.settings.service_name)
+
+
+def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Database | None = None,
+              description: str = "", verifier: TokenVerifier | None = None) -> Flask:
+    app = Flask(settings.service_name)
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    ctx = ServiceContext(
+        settings=settings,
+        db=db or Database(settings.database_url, settings.db_schema),
+        verifier=verifier or TokenVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
+                                           jwks_url=settings.jwks_url, jwks_json=settings.jwks_json),
+    )
+    app.extensions["ecf"] = ctx
+    api = errors.JsonErrorsApi(app)
+    ctx.api = api
+    errors.register(app)
+    app.register_blueprint(platform.blueprint)
+    for bp in blueprints:
+        api.register_blueprint(bp)
+
+    @app.before_request
+    def _begin():
+        g.started = time.perf_counter()
+        correlation.bind(request.headers.get(correlation.HEADER))
+        if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
+            view = app.view_functions.get(request.endpoint)
+            if not getattr(view, "_ecf_accepts_any_body", False):
+                raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
+        auth.authenticate()
+
+    @app.after_request
+    def _finish(response):
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        endpoint = request.endpoint or "unknown"
+        platform.REQUESTS.labels(request.method, endpoint, response.status_code).inc()
+        platform.LATENCY.labels(request.method, endpoint).observe(elapsed)
+        response.headers[correlation.HEADER] = correlation.current()
+        if endpoint not in ("ecf_platform.health", "ecf_platform.metrics"):
+            principal = g.get("principal")
+            log.info("request", method=request.method, path=request.path, status=response.status_code,
+                     ms=round(elapsed * 1000, 1), user_id=principal.user_id if principal else None)
+        return response
+
+    @app.teardown_request
+    def _clear(_exc):
+        correlation.clear()
+
+    return app
+
+
+def context() -> ServiceContext:
+    from flask import current_app
+
+    return current_app.extensions["ecf"]
+
+
+def accepts_any_body(view):
+    view._ecf_accepts_any_body = True
+    return view

@@ -1,0 +1,57 @@
+"""/health, /ready and /metrics for every service."""
+from __future__ import annotations
+
+import os
+import time
+
+from flask import Blueprint, Response, current_app, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
+from prometheus_client import REGISTRY
+
+from ecf_shared.bus import amqp
+
+REQUESTS = Counter("ecf_http_requests_total", "HTTP requests", ["method", "endpoint", "status"])
+LATENCY = Histogram("ecf_http_request_seconds", "HTTP request latency", ["method", "endpoint"])
+
+blueprint = Blueprint("ecf_platform", __name__)
+_BROKER_CHECK_TTL = 5.0
+_broker_checked: dict[str, float] = {}
+
+
+@blueprint.get("/health")
+def health():
+    return jsonify({"status": "ok", "service": current_app.extensions["ecf"].settings.service_name})
+
+
+def _check_broker(url: str) -> None:
+    now = time.monotonic()
+    if now - _broker_checked.get(url, -1e9) < _BROKER_CHECK_TTL:
+        return
+    connection = amqp.connect(url, name="ready-check")
+    connection.close()
+    _broker_checked[url] = now
+
+
+@blueprint.get("/ready")
+def ready():
+    ctx = current_app.extensions["ecf"]
+    checks = {}
+    for name, check in (("database", ctx.db.ping), ("broker", lambda: _check_broker(ctx.settings.amqp_url)),
+                        *ctx.extra_ready_checks):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - readiness reports any failure
+            checks[name] = f"unavailable: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return jsonify({"status": "ready" if ok else "not_ready", "checks": checks}), 200 if ok else 503
+
+
+@blueprint.get("/metrics")
+def metrics():
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
