@@ -15,6 +15,12 @@ def public(view):
     return view
 
 
+def own_authentication(view):
+    """Mark a view that authenticates callers itself (lp-api's lead provider tokens), not with a JWT."""
+    view._ecf_public = True
+    return view
+
+
 def _is_public(endpoint: str | None) -> bool:
     if endpoint is None:
         return True  # unknown route: let Flask answer 404/405
