@@ -32,6 +32,7 @@ class Principal:
     mode: str = "hat"  # hat | blended
     acting_organisation_id: str | None = None
     acting_for_reason: str | None = None  # staff acting for an organisation
+    session_id: str | None = None
     token: str | None = None
 
     @property
@@ -69,5 +70,6 @@ class Principal:
             mode=claims.get("mode", "hat"),
             acting_organisation_id=acting_for.get("organisation_id") or claims.get("acting_organisation_id"),
             acting_for_reason=acting_for.get("reason"),
+            session_id=claims.get("sid"),
             token=token,
         )

@@ -1,0 +1,185 @@
+"""HTTP entrypoints: thin functions that turn a request into a command or query."""
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from accounts import sessions
+from accounts.domain.model import ORGANISATION_TYPES, Organisation, User
+from ecf_shared.auth.authorisation import readable
+from ecf_shared.errors import NotFound
+from ecf_shared.web.app import context
+from ecf_shared.web.auth import current_principal, public
+
+blp = Blueprint("accounts", __name__, description="Sign-in, tokens, organisations and memberships")
+
+
+def _key():
+    return current_app.extensions["ecf"].extras["signing_key"]
+
+
+class TokensSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    mode = fields.String()
+    acting_organisation_id = fields.String(allow_none=True)
+
+
+class PersonaSignInSchema(Schema):
+    email = fields.Email(required=True)
+
+
+class RefreshSchema(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(min=10, max=200))
+
+
+class ActingOrganisationSchema(Schema):
+    organisation_id = fields.UUID(required=True)
+
+
+class ModeSchema(Schema):
+    mode = fields.String(required=True, validate=validate.OneOf(("hat", "blended")))
+    make_default = fields.Boolean(load_default=False)
+
+
+class OrganisationSchema(Schema):
+    id = fields.String()
+    type = fields.String()
+    name = fields.String()
+    urn = fields.String(allow_none=True)
+    ukprn = fields.String(allow_none=True)
+    status = fields.String()
+    contact_email = fields.String(allow_none=True)
+    establishment_type = fields.String(allow_none=True)
+
+
+class OrganisationQuerySchema(Schema):
+    type = fields.String(validate=validate.OneOf(ORGANISATION_TYPES))
+    organisation_id = fields.UUID()
+
+
+class MembershipOutSchema(Schema):
+    organisation_id = fields.String()
+    organisation_type = fields.String()
+    role = fields.String()
+
+
+class MeSchema(Schema):
+    user_id = fields.String()
+    email = fields.String()
+    name = fields.String(allow_none=True)
+    staff_role = fields.String(allow_none=True)
+    mode = fields.String()
+    acting_organisation_id = fields.String(allow_none=True)
+    memberships = fields.List(fields.Nested(MembershipOutSchema))
+
+
+@blp.route("/.well-known/jwks.json")
+@public
+class Jwks(MethodView):
+    def get(self):
+        """The public keys that verify accounts' access tokens."""
+        return _key().jwks()
+
+
+@blp.route("/sign-in/persona")
+@public
+class PersonaSignIn(MethodView):
+    @blp.arguments(PersonaSignInSchema)
+    @blp.response(200, TokensSchema)
+    def post(self, body):
+        """Sign in as a demo persona (local demos only; off unless PERSONA_SIGNIN_ENABLED)."""
+        ctx = context()
+        if not ctx.settings.persona_signin_enabled:
+            raise NotFound("Persona sign-in is not enabled here.")
+        with ctx.uow() as uow:
+            user = (uow.session.query(User).filter(User.active.is_(True))
+                    .filter(User.email.ilike(body["email"])).first())
+            if user is None:
+                raise NotFound("No demo persona with that email.", code="persona_not_found")
+            tokens = sessions.start(uow.session, ctx.settings, _key(), user)
+            uow.commit()
+        return tokens
+
+
+@blp.route("/tokens/refresh")
+@public
+class Refresh(MethodView):
+    @blp.arguments(RefreshSchema)
+    @blp.response(200, TokensSchema)
+    def post(self, body):
+        """Exchange a refresh token for a new access token (the refresh token rotates)."""
+        ctx = context()
+        with ctx.uow() as uow:
+            tokens = sessions.refresh(uow.session, ctx.settings, _key(), body["refresh_token"])
+            uow.commit()
+        return tokens
+
+
+@blp.route("/sign-out")
+class SignOut(MethodView):
+    @blp.response(204)
+    def post(self):
+        """End this session: its refresh token stops working."""
+        principal = current_principal()
+        with context().uow() as uow:
+            sessions.end(uow.session, principal.session_id, principal.user_id)
+            uow.commit()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Who I am, my memberships, my way of working and the organisation I act for."""
+        p = current_principal()
+        return {"user_id": p.user_id, "email": p.email, "name": p.name, "staff_role": p.staff_role, "mode": p.mode,
+                "acting_organisation_id": p.acting_organisation_id,
+                "memberships": [{"organisation_id": m.organisation_id, "organisation_type": m.organisation_type,
+                                 "role": m.role} for m in p.memberships]}
+
+
+@blp.route("/me/acting-organisation")
+class ActingOrganisation(MethodView):
+    @blp.arguments(ActingOrganisationSchema)
+    @blp.response(200, TokensSchema)
+    def post(self, body):
+        """Choose the organisation to act for (hat mode); only one of my own memberships."""
+        p, ctx = current_principal(), context()
+        with ctx.uow() as uow:
+            tokens = sessions.choose_acting_organisation(uow.session, ctx.settings, _key(), p.session_id, p.user_id,
+                                                         str(body["organisation_id"]))
+            uow.commit()
+        return tokens
+
+
+@blp.route("/me/mode")
+class Mode(MethodView):
+    @blp.arguments(ModeSchema)
+    @blp.response(200, TokensSchema)
+    def post(self, body):
+        """Switch between the hat and blended ways of working (optionally as my default)."""
+        p, ctx = current_principal(), context()
+        with ctx.uow() as uow:
+            tokens = sessions.switch_mode(uow.session, ctx.settings, _key(), p.session_id, p.user_id, body["mode"],
+                                          make_default=body["make_default"])
+            uow.commit()
+        return tokens
+
+
+@blp.route("/organisations")
+class Organisations(MethodView):
+    @blp.arguments(OrganisationQuerySchema, location="query")
+    @blp.response(200, OrganisationSchema(many=True))
+    def get(self, query):
+        """Organisations I may read: in hat mode the acting one, in blended mode all mine; staff see all."""
+        scope = readable(current_principal(), organisation_id=query.get("organisation_id"))
+        with context().uow() as uow:
+            q = uow.session.query(Organisation)
+            if not scope.everything:
+                q = q.filter(Organisation.id.in_(scope.organisation_ids))
+            if query.get("type"):
+                q = q.filter(Organisation.type == query["type"])
+            return q.order_by(Organisation.name).limit(500).all()

@@ -1,0 +1,76 @@
+"""Demo scenarios for the local run: organisations and personas (idempotent)."""
+from __future__ import annotations
+
+import uuid
+
+from accounts.adapters import start_mappers
+from accounts.domain.model import Membership, Organisation, User
+from ecf_shared.uow import UnitOfWork
+
+NS = uuid.UUID("9b8f0c7e-3c1a-4a8e-9d51-6f1f3f8b2a10")
+
+
+def _id(key: str) -> str:
+    return str(uuid.uuid5(NS, key))
+
+
+ORGANISATIONS = [
+    dict(key="school-1", type="school", name="Oakfield Primary School", urn="100001", status="open",
+         contact_email="office@oakfield.example", establishment_type="Community school", state_funded=True, eligible=True),
+    dict(key="school-2", type="school", name="Riverside Academy", urn="100002", status="open",
+         contact_email="admin@riverside.example", establishment_type="Academy converter", state_funded=True, eligible=True),
+    dict(key="lp-1", type="lead_provider", name="Northern Lights Teaching", ukprn="10000001", status="open"),
+    dict(key="lp-2", type="lead_provider", name="Brightside Learning", ukprn="10000002", status="open"),
+    dict(key="dp-1", type="delivery_partner", name="Delta Partners", status="open"),
+    dict(key="ab-1", type="appropriate_body", name="Kingsbridge Teaching School Hub", status="open"),
+    dict(key="ab-2", type="appropriate_body", name="Westmoor Teaching School Hub", status="open"),
+    dict(key="tp-1", type="training_provider", name="Harbour Training", status="open"),
+]
+
+PERSONAS = [
+    dict(key="alice", email="alice@oakfield.example", first="Alice", last="Approver",
+         memberships=[("school-1", "approver")], note="school approver at Oakfield"),
+    dict(key="bob", email="bob@oakfield.example", first="Bob", last="Teacher",
+         memberships=[("school-1", "end_user")], note="school end user at Oakfield"),
+    dict(key="carol", email="carol@oakfield.example", first="Carol", last="Clerk",
+         memberships=[("school-1", "end_user")], note="another Oakfield end user"),
+    dict(key="priya", email="priya@providers.example", first="Priya", last="Multi",
+         memberships=[("ab-1", "end_user"), ("ab-2", "end_user"), ("school-2", "end_user"), ("tp-1", "approver"),
+                      ("dp-1", "end_user")], note="provider user with access to 5 organisations"),
+    dict(key="abby", email="abby@kingsbridge.example", first="Abby", last="Body",
+         memberships=[("ab-1", "approver")], note="appropriate body user"),
+    dict(key="sam", email="sam@education.gov.uk", first="Sam", last="Staff", staff_role="admin",
+         memberships=[], note="DfE staff admin"),
+]
+
+
+def organisation_id(key: str) -> str:
+    return _id(f"org:{key}")
+
+
+def seed(db) -> list[dict]:
+    """Create or refresh the demo organisations and personas; publishes organisation events."""
+    start_mappers()
+    with UnitOfWork(db, producer="accounts") as uow:
+        for spec in ORGANISATIONS:
+            values = {k: v for k, v in spec.items() if k != "key"}
+            org = uow.session.get(Organisation, organisation_id(spec["key"]))
+            if org is None:
+                org = Organisation(id=organisation_id(spec["key"]), **values)
+                uow.session.add(org)
+                uow.session.flush()
+                uow.publish("accounts.organisation.created", org.event_data())
+        for spec in PERSONAS:
+            user_id = _id(f"user:{spec['key']}")
+            user = uow.session.get(User, user_id)
+            if user is None:
+                user = User(id=user_id, email=spec["email"], first_name=spec["first"], last_name=spec["last"],
+                            staff_role=spec.get("staff_role"))
+                uow.session.add(user)
+                uow.session.flush()
+            for org_key, role in spec["memberships"]:
+                org_id = organisation_id(org_key)
+                if not uow.session.query(Membership).filter_by(user_id=user_id, organisation_id=org_id).first():
+                    uow.session.add(Membership(user_id=user_id, organisation_id=org_id, role=role))
+        uow.commit()
+    return [{"email": p["email"], "note": p["note"]} for p in PERSONAS]
