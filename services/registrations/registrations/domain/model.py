@@ -1,0 +1,69 @@
+"""Teachers as a school sees them: ECT periods at schools and training periods (free of the ORM)."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+WORKING_PATTERNS = ("full_time", "part_time")
+PROGRAMMES = ("provider_led", "school_led")
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Teacher:
+    trn: str
+    first_name: str
+    last_name: str
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class EctPeriod:
+    teacher_id: str
+    school_id: str
+    started_on: date
+    email: str
+    working_pattern: str
+    registered_by_user_id: str
+    registered_by_email: str | None
+    registered_by_name: str | None
+    registered_for_organisation_id: str
+    appropriate_body_id: str | None = None
+    finished_on: date | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class TrainingPeriod:
+    ect_period_id: str
+    programme: str
+    cohort: int
+    started_on: date
+    lead_provider_id: str | None = None
+    delivery_partner_id: str | None = None
+    partnership_id: str | None = None
+    expression_of_interest: bool = False
+    schedule: str | None = None
+    status: str = "active"
+    finished_on: date | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class SchoolCopy:
+    """Read copy of an organisation, built from accounts' events."""
+
+    id: str
+    type: str
+    name: str
+    urn: str | None
+    status: str
+    state_funded: bool | None = None
+    eligible: bool | None = None
