@@ -38,7 +38,7 @@ class ServiceClient:
             headers["Authorization"] = f"Bearer {token}"
 
         @retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(self.attempts),
-               wait=wait_exponential_jitter(initial=0.1, max=1.0), reraise=True)
+               wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1), reraise=True)
         def call():
             response = self.session.get(f"{self.base_url}{path}", params=params, headers=headers, timeout=self.timeout)
             if response.status_code in (502, 504):

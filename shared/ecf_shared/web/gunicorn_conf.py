@@ -18,3 +18,4 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+control_socket_disable = True  # gunicorn 27's default socket path would clash between services on one host

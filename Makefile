@@ -1,0 +1,32 @@
+# The two commands: `make up` runs the whole system, `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+STAMP := $(VENV)/.installed
+PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api deploy/stand-ins/trs
+
+.PHONY: up test install topology-export compose-config clean
+
+up: install
+	scripts/ensure-system-packages.sh
+	$(VENV)/bin/python deploy/local/stack.py
+
+test: install
+	scripts/ensure-system-packages.sh
+	scripts/test.sh
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(addprefix -e ,$(PACKAGES))
+	touch $(STAMP)
+
+topology-export: install
+	$(VENV)/bin/ecf-bus export deploy/rabbitmq/definitions.json
+
+compose-config:
+	docker-compose -f docker-compose.yml config -q
+
+clean:
+	rm -rf $(VENV) .run

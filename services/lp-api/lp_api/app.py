@@ -1,0 +1,18 @@
+from ecf_shared.web.app import build_app
+from lp_api.api import blp
+from lp_api.settings import LpApiSettings
+
+DESCRIPTION = ("The lead provider API, wire-compatible with v3: lead providers authenticate with their own "
+               "bearer tokens; the v3 document itself is at /api/v3/openapi.json.")
+
+
+def create_app(settings: LpApiSettings):
+    return build_app(settings, title="ECF lead provider API", blueprints=[blp], description=DESCRIPTION)
+
+
+def from_env():
+    from ecf_shared import logging
+
+    settings = LpApiSettings.from_env()
+    logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
+    return create_app(settings)

@@ -1,0 +1,15 @@
+"""How v3 writes date-times: UTC, milliseconds, `Z` (as in the v3 document's examples)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def v3_datetime(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
