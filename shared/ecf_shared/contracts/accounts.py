@@ -42,3 +42,44 @@ register(
     Contract("accounts.school_contacts.changed", 1, "accounts", ("lp-api",), SchoolContactsSchema,
              "A school's contact email, nominated induction tutors or user emails changed."),
 )
+
+
+class MembershipSchema(Schema):
+    membership_id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True)
+    organisation_id = fields.UUID(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("approver", "end_user")))
+    email = fields.Email(required=True)
+    name = fields.String(allow_none=True, load_default=None)
+    previous_role = fields.String(allow_none=True, load_default=None)
+
+
+class InvitationSchema(Schema):
+    invitation_id = fields.UUID(required=True)
+    organisation_id = fields.UUID(required=True)
+    email = fields.Email(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("approver", "end_user")))
+    expires_at = fields.AwareDateTime(required=True)
+    user_id = fields.UUID(allow_none=True, load_default=None)
+
+
+class StaffActingSchema(Schema):
+    user_id = fields.UUID(required=True)
+    organisation_id = fields.UUID(required=True)
+    reason = fields.String(required=True)
+
+
+register(
+    Contract("accounts.membership.added", 1, "accounts", (), MembershipSchema,
+             "A user joined an organisation (invitation accepted, DfE Sign-in, or staff action)."),
+    Contract("accounts.membership.removed", 1, "accounts", (), MembershipSchema,
+             "A user left or was removed from an organisation; they lose access at their next refresh."),
+    Contract("accounts.membership.role_changed", 1, "accounts", (), MembershipSchema,
+             "An approver changed a member's role."),
+    Contract("accounts.invitation.sent", 1, "accounts", (), InvitationSchema, "An approver invited someone by email."),
+    Contract("accounts.invitation.accepted", 1, "accounts", (), InvitationSchema, "An invitation was used to join."),
+    Contract("accounts.staff_acting.started", 1, "accounts", (), StaffActingSchema,
+             "A DfE staff user began acting for an organisation, with a reason."),
+    Contract("accounts.staff_acting.ended", 1, "accounts", (), StaffActingSchema,
+             "A DfE staff user stopped acting for an organisation."),
+)

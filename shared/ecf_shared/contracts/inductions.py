@@ -20,3 +20,58 @@ register(
     Contract("inductions.induction.status_changed", 1, "inductions", ("trs-sync", "lp-api"), StatusChangedSchema,
              "A teacher's derived induction status changed; trs-sync sends permitted CPD changes to TRS."),
 )
+
+
+class PeriodSchema(Schema):
+    period_id = fields.UUID(required=True)
+    induction_id = fields.UUID(required=True)
+    trn = TRN(required=True)
+    appropriate_body_id = fields.UUID(required=True)
+    started_on = fields.Date(required=True)
+    finished_on = fields.Date(allow_none=True, load_default=None)
+    number_of_terms = fields.Decimal(allow_none=True, load_default=None, as_string=True, places=1)
+    outcome = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("pass", "fail")))
+    training_programme = fields.String(allow_none=True, load_default=None)
+
+
+class ExtensionSchema(Schema):
+    extension_id = fields.UUID(required=True)
+    induction_id = fields.UUID(required=True)
+    trn = TRN(required=True)
+    terms = fields.Decimal(required=True, as_string=True, places=1)
+    terms_required = fields.Decimal(required=True, as_string=True, places=1)
+
+
+class AppealSchema(Schema):
+    appeal_id = fields.UUID(required=True)
+    induction_id = fields.UUID(required=True)
+    trn = TRN(required=True)
+    period_id = fields.UUID(required=True)
+    lodged_on = fields.Date(required=True)
+    decision = fields.String(allow_none=True, load_default=None,
+                             validate=validate.OneOf(("dismissed", "upheld_continue", "upheld_replace")))
+    decided_on = fields.Date(allow_none=True, load_default=None)
+    replacement_outcome = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(("pass",)))
+
+
+class ExemptionSchema(Schema):
+    induction_id = fields.UUID(required=True)
+    trn = TRN(required=True)
+    reason = fields.String(required=True)
+    source = fields.String(required=True, validate=validate.OneOf(("cpd", "trs")))
+
+
+register(
+    Contract("inductions.period.opened", 1, "inductions", (), PeriodSchema,
+             "An appropriate body claimed an ECT: an induction period opened."),
+    Contract("inductions.period.closed", 1, "inductions", ("lp-api",), PeriodSchema,
+             "An induction period closed with a pass, a fail or a release (no outcome)."),
+    Contract("inductions.period.updated", 1, "inductions", (), PeriodSchema,
+             "An induction period's dates, terms or outcome were corrected, or an admin reopened it."),
+    Contract("inductions.extension.recorded", 1, "inductions", (), ExtensionSchema,
+             "An extension was added or edited; terms required = 6 + extensions."),
+    Contract("inductions.appeal.lodged", 1, "inductions", (), AppealSchema, "An appeal against a fail was lodged."),
+    Contract("inductions.appeal.decided", 1, "inductions", (), AppealSchema, "An appeal was decided."),
+    Contract("inductions.exemption.recorded", 1, "inductions", (), ExemptionSchema,
+             "An exemption was recorded (from CPD, or a permitted TRS console change); it closes the CPD record."),
+)

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Regenerates the files derived from the event catalogue: the architecture doc's table and the
+# RabbitMQ definitions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ecf-bus export deploy/rabbitmq/definitions.json
+table=$(.venv/bin/ecf-bus catalogue)
+TABLE="$table" .venv/bin/python - <<'PY'
+import os, re, pathlib
+p = pathlib.Path("docs/architecture.md")
+text = p.read_text()
+start, end = "<!-- catalogue:start -->", "<!-- catalogue:end -->"
+head, rest = text.split(start)
+_, tail = rest.split(end)
+p.write_text(f"{head}{start}\n{os.environ['TABLE']}\n{end}{tail}")
+PY
+echo "refreshed docs/architecture.md and deploy/rabbitmq/definitions.json"
