@@ -1,0 +1,110 @@
+"""The v3 list query string: page[page], page[per_page], filter[...] and sort, read the way v3 reads them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from werkzeug.datastructures import MultiDict
+
+from lp_api.v3_errors import INVALID_PAGE, INVALID_UPDATED_SINCE, bad_request
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000  # larger values are capped, silently, as v3 does
+SORTABLE = ("created_at", "updated_at")
+MAX_OFFSET = 10**15
+
+# ISO 8601 as v3 accepts it: a date, optionally a time, optionally a zone (none means UTC).
+_ISO8601 = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[T ](?P<time>\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?P<zone>Z|[+-]\d{2}(?::?\d{2})?)?)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool
+
+
+@dataclass(frozen=True)
+class ListParams:
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    cohorts: tuple[str, ...] | None = None
+    updated_since: datetime | None = None
+    sort: tuple[SortKey, ...] = ()
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def beyond_any_data(self) -> bool:
+        """A page so far out that no table reaches it (and PostgreSQL's OFFSET would overflow)."""
+        return self.offset > MAX_OFFSET
+
+
+def parse_list_params(args: MultiDict) -> ListParams:
+    per_page = _positive_int(args.get("page[per_page]"), DEFAULT_PER_PAGE)
+    return ListParams(
+        page=_positive_int(args.get("page[page]"), 1),
+        per_page=min(per_page, MAX_PER_PAGE),
+        cohorts=_comma_list(args.get("filter[cohort]")),
+        updated_since=parse_updated_since(args.get("filter[updated_since]")),
+        sort=_sort_keys(args.get("sort")),
+    )
+
+
+def _positive_int(raw: str | None, default: int) -> int:
+    if raw is None or raw.strip() == "":
+        return default
+    if not re.fullmatch(r"\d+", raw.strip(), re.ASCII):
+        raise bad_request(INVALID_PAGE)
+    digits = raw.strip().lstrip("0")
+    if not digits:
+        raise bad_request(INVALID_PAGE)
+    return int(digits) if len(digits) <= 18 else 10**18  # past any page; also spares int() a huge string
+
+
+def _comma_list(raw: str | None) -> tuple[str, ...] | None:
+    if raw is None or raw.strip() == "":
+        return None
+    return tuple(v.strip() for v in raw.split(",") if v.strip())
+
+
+def parse_updated_since(raw: str | None) -> datetime | None:
+    if raw is None or raw.strip() == "":
+        return None
+    value = raw.strip()
+    # An unencoded "+01:00" in a query string arrives as " 01:00".
+    value = re.sub(r"(\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{2}(?::?\d{2})?)$", r"\1+\2", value)
+    match = _ISO8601.match(value)
+    if not match:
+        raise bad_request(INVALID_UPDATED_SINCE)
+    text = match["date"] + "T" + (match["time"] or "00:00:00") + _zone(match["zone"])
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:  # e.g. month 13, hour 25
+        raise bad_request(INVALID_UPDATED_SINCE) from None
+    return parsed.astimezone(timezone.utc)
+
+
+def _zone(zone: str | None) -> str:
+    if zone is None or zone.upper() == "Z":
+        return "+00:00"
+    if len(zone) == 3:  # +01
+        return zone + ":00"
+    return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
+
+
+def _sort_keys(raw: str | None) -> tuple[SortKey, ...]:
+    keys: list[SortKey] = []
+    for item in _comma_list(raw) or ():
+        descending = item.startswith("-")
+        field = item.lstrip("+-")
+        if field not in SORTABLE:
+            allowed = ", ".join(f"{p}{f}" for f in SORTABLE for p in ("", "-"))
+            raise bad_request(f"The '#/sort' parameter must be a comma list of {allowed}")
+        if all(k.field != field for k in keys):
+            keys.append(SortKey(field, descending))
+    return tuple(keys)
