@@ -2,7 +2,7 @@ from ecf_shared.web.app import build_app
 from registrations.adapters import start_mappers
 from registrations.api import blp
 from registrations.settings import RegistrationsSettings
-from registrations.teacher_lookup import TeacherLookup
+from ecf_shared.teacher_lookup import TeacherLookup
 
 
 def create_app(settings: RegistrationsSettings, teacher_lookup=None):

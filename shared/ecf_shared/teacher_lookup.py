@@ -1,4 +1,4 @@
-"""Checking a teacher against TRS through trs-sync (the only service that talks to TRS)."""
+"""Checking a teacher against TRS through trs-sync (the only service that talks to TRS); used by registrations and inductions."""
 from __future__ import annotations
 
 from datetime import date
