@@ -80,7 +80,7 @@ class StackConfig:
             "TRS_API_KEY": "dev-trs-key",
             "TRS_STANDIN_PORT": str(self.port(TRS_STANDIN_OFFSET)),
             "LP_TOKEN_HASH_KEY": env.get("LP_TOKEN_HASH_KEY", "local-only-lp-token-hash-key"),
-            "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}",
+            "PATH": f"{Path(sys.executable).parent}:/usr/sbin:{env.get('PATH', '')}",
         })
         for name, _pkg, offset in SERVICES:
             env[f"{name.upper().replace('-', '_')}_PORT"] = str(self.port(offset))
