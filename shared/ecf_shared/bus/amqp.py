@@ -1,6 +1,8 @@
 """Connections to RabbitMQ (pika: we own the envelope, confirms and retries, so a plain client fits)."""
 from __future__ import annotations
 
+import time
+
 import pika
 
 DLQ_REASON = "x-ecf-dead-letter-reason"
@@ -33,3 +35,27 @@ def dead_letter_queue(consumer: str) -> str:
 
 def retry_queue(consumer: str, delay_seconds: float) -> str:
     return f"{consumer}.retry.{int(round(delay_seconds * 1000))}ms"
+
+
+def close_quietly(connection) -> None:
+    try:
+        if connection is not None and connection.is_open:
+            connection.close()
+    except pika.exceptions.AMQPError:
+        pass
+
+
+def keep_running(run_once, stop, recoverable: tuple[type[BaseException], ...], log, event: str) -> None:
+    """Run `run_once(stop)` until `stop` is set, reconnecting with capped exponential back-off after
+    recoverable failures (broker or database away); the back-off resets once a run got going."""
+    backoff = 0.2
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            run_once(stop)
+        except recoverable as exc:
+            if time.monotonic() - started > 30:
+                backoff = 0.2
+            log.warning(event, error=str(exc) or type(exc).__name__, retry_in=backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 10.0)

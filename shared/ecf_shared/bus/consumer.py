@@ -146,28 +146,20 @@ class Consumer:
     def _on_message(self, channel, method, properties, body):
         self.handle_delivery(channel, method, properties, body)
 
+    def _run(self, stop: threading.Event) -> None:
+        try:
+            self.connect()
+            log.info("consumer_started", consumer=self.consumer, handlers=sorted(self.handlers))
+            while not stop.is_set():
+                self._connection.process_data_events(time_limit=0.5)
+        finally:
+            self.close()
+
     def run_forever(self, stop: threading.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
-            try:
-                self.connect()
-                log.info("consumer_started", consumer=self.consumer, handlers=sorted(self.handlers))
-                backoff = 0.2
-                while not stop.is_set():
-                    self._connection.process_data_events(time_limit=0.5)
-            except (AMQPError, OSError) as exc:
-                log.warning("consumer_connection_lost", error=str(exc) or type(exc).__name__, retry_in=backoff)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-            finally:
-                self.close()
+        amqp.keep_running(self._run, stop, (AMQPError, OSError), log, "consumer_connection_lost")
 
     def close(self) -> None:
-        try:
-            if self._connection is not None and self._connection.is_open:
-                self._connection.close()
-        except AMQPError:
-            pass
+        amqp.close_quietly(self._connection)
         self._connection = None
 
 

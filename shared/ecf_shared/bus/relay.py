@@ -108,30 +108,24 @@ class OutboxRelay:
         return len(published_ids)
 
     # --- running --------------------------------------------------------------------------
+    def _run(self, stop: threading.Event) -> None:
+        with psycopg.connect(libpq_url(self.db.url), autocommit=True, connect_timeout=5) as listener:
+            listener.execute(f'LISTEN "{self.db.notify_channel}"')
+            log.info("relay_started", channel=self.db.notify_channel)
+            while not stop.is_set():
+                while self.publish_pending() and not stop.is_set():
+                    pass
+                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
+                    pass
+
     def run_forever(self, stop: threading.Event) -> None:
-        backoff = 0.2
-        while not stop.is_set():
-            try:
-                with psycopg.connect(libpq_url(self.db.url), autocommit=True, connect_timeout=5) as listener:
-                    listener.execute(f'LISTEN "{self.db.notify_channel}"')
-                    log.info("relay_started", channel=self.db.notify_channel)
-                    while not stop.is_set():
-                        while self.publish_pending() and not stop.is_set():
-                            pass
-                        backoff = 0.2
-                        for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                            pass
-            except (PublishFailed, AMQPError, SQLAlchemyError, psycopg.Error, OSError) as exc:
-                log.warning("relay_error", error=str(exc) or type(exc).__name__, retry_in=backoff)
-                stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-        self.close()
+        try:
+            amqp.keep_running(self._run, stop, (PublishFailed, AMQPError, SQLAlchemyError, psycopg.Error, OSError),
+                              log, "relay_error")
+        finally:
+            self.close()
 
     def close(self) -> None:
-        try:
-            if self._connection is not None and self._connection.is_open:
-                self._connection.close()
-        except AMQPError:
-            pass
+        amqp.close_quietly(self._connection)
         self._connection = None
         self._channel = None
