@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import typing
 from dataclasses import dataclass, field, fields, replace
 from typing import Mapping
 
@@ -51,11 +52,12 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides):
         environ = os.environ if environ is None else environ
         values = {}
+        hints = {name: _type_name(t) for name, t in typing.get_type_hints(cls).items()}
         for f in fields(cls):
             raw = environ.get(f.name.upper())
             if raw is None:
                 continue
-            parser = _PARSERS.get(f.type, str)
+            parser = _PARSERS.get(hints[f.name], str)
             values[f.name] = parser(raw)
         values.update(overrides)
         settings = cls(**values)
@@ -66,3 +68,9 @@ class Settings:
     def with_overrides(self, **overrides):
         return replace(self, **overrides)
 
+
+def _type_name(annotation) -> str:
+    """Parsers are keyed by type name, whether or not a subclass uses postponed annotations."""
+    if annotation in (bool, int, float, str):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")

@@ -1,0 +1,66 @@
+"""Tables and the imperative mapping of the domain model onto them."""
+from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, Text, func, text
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Session, registry
+
+from trs_sync.domain.model import Delivery, ManualHandlingItem, SyncLogEntry
+
+metadata = MetaData()
+
+sync_log = Table(
+    "sync_log",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("trn", String(7), nullable=False),
+    Column("event_id", UUID(as_uuid=False), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("request_body", JSONB),
+    Column("response_status", Integer),
+    Column("error_code", String(50)),
+    Column("detail", Text),
+    Column("duration_ms", Integer),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+manual_handling = Table(
+    "manual_handling",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("trn", String(7), nullable=False),
+    Column("event_id", UUID(as_uuid=False), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("start_date", Date),
+    Column("completed_date", Date),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("error_code", String(50)),
+    Column("detail", Text, nullable=False),
+    Column("state", String(20), nullable=False, server_default="open"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("trn", String(7), primary_key=True),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("event_id", UUID(as_uuid=False), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("delivered_at", DateTime(timezone=True), nullable=False),
+)
+
+mapper_registry = registry()
+_mapped = False
+
+
+def start_mappers() -> None:
+    global _mapped
+    if not _mapped:
+        mapper_registry.map_imperatively(SyncLogEntry, sync_log)
+        mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
+        mapper_registry.map_imperatively(Delivery, deliveries)
+        _mapped = True
+
+
+def lock_teacher(session: Session, trn: str) -> None:
+    """Serialise deliveries for one teacher across workers until this transaction ends."""
+    session.execute(text("select pg_advisory_xact_lock(hashtextextended('trs-sync:' || :trn, 0))"), {"trn": trn})

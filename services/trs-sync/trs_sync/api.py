@@ -1,0 +1,139 @@
+"""HTTP entrypoints: teacher lookups in TRS for any signed-in caller; the sync log and manual handling for staff."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ecf_shared.errors import AppError, Forbidden, NotFound, Unavailable
+from ecf_shared.logging import get_logger
+from ecf_shared.web.app import context
+from ecf_shared.web.auth import current_principal
+from trs_sync import trs_client as trs
+from trs_sync.domain.model import ManualHandlingItem, SyncLogEntry
+
+blp = Blueprint("trs_sync", __name__, description="Teachers in TRS, and what CPD sent to TRS")
+log = get_logger(__name__)
+
+TRN = validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits.")
+MAX_PAGE = 500
+
+
+class TrnPathSchema(Schema):
+    trn = fields.String(required=True, validate=TRN)
+
+
+class LookupQuerySchema(Schema):
+    date_of_birth = fields.Date(required=True, metadata={"description": "YYYY-MM-DD; must match TRS"})
+
+
+class InductionSchema(Schema):
+    status = fields.String()
+    start_date = fields.Date(allow_none=True)
+    completed_date = fields.Date(allow_none=True)
+
+
+class TeacherSchema(Schema):
+    trn = fields.String()
+    first_name = fields.String()
+    middle_name = fields.String(metadata={"description": "empty when there is none, as in TRS"})
+    last_name = fields.String()
+    date_of_birth = fields.Date()
+    qts_awarded_on = fields.Date(allow_none=True)
+    induction = fields.Nested(InductionSchema)
+    prohibited_from_teaching = fields.Boolean()
+    merged_from = fields.String(allow_none=True,
+                                metadata={"description": "the TRN asked for, when TRS merged it into trn"})
+
+
+class PageQuerySchema(Schema):
+    trn = fields.String(validate=TRN)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class SyncLogEntrySchema(Schema):
+    id = fields.Integer()
+    trn = fields.String()
+    event_id = fields.String()
+    outcome = fields.String(metadata={"description": "delivered | superseded | manual | retry"})
+    request_body = fields.Dict(allow_none=True)
+    response_status = fields.Integer(allow_none=True)
+    error_code = fields.String(allow_none=True)
+    detail = fields.String(allow_none=True)
+    duration_ms = fields.Integer(allow_none=True)
+    at = fields.DateTime()
+
+
+class ManualHandlingItemSchema(Schema):
+    id = fields.Integer()
+    trn = fields.String()
+    event_id = fields.String()
+    status = fields.String(metadata={"description": "the induction status CPD wanted TRS to hold"})
+    start_date = fields.Date(allow_none=True)
+    completed_date = fields.Date(allow_none=True)
+    changed_at = fields.DateTime()
+    error_code = fields.String(allow_none=True)
+    detail = fields.String()
+    state = fields.String()
+    created_at = fields.DateTime()
+
+
+@blp.route("/teachers/<string:trn>")
+class TeacherInTrs(MethodView):
+    @blp.arguments(TrnPathSchema, location="path")
+    @blp.arguments(LookupQuerySchema, location="query")
+    @blp.response(200, TeacherSchema)
+    def get(self, _path, query, trn):
+        """A teacher in TRS, by TRN and date of birth (a merged TRN is followed to the current record)."""
+        lookup = context().extras["teacher_lookup"]
+        try:
+            return lookup.find(trn, query["date_of_birth"])
+        except trs.NotFound:
+            raise NotFound("No teacher with that TRN and date of birth", code="teacher_not_found") from None
+        except trs.Deactivated:
+            raise AppError("This teacher's TRS record has been deactivated.", code="teacher_deactivated",
+                           status=410) from None
+        except trs.RateLimited as exc:
+            raise _trs_unavailable(exc.retry_after) from exc
+        except trs.Transient as exc:
+            raise _trs_unavailable(5) from exc
+        except trs.TrsError as exc:
+            log.error("trs_lookup_refused", trn=trn, status=exc.status, error_code=exc.error_code, detail=exc.detail)
+            raise AppError("TRS refused the lookup; support has the details.", code="trs_error", status=502) from exc
+
+
+def _trs_unavailable(retry_after: float) -> Unavailable:
+    return Unavailable("TRS is not answering just now; try again shortly.", code="trs_unavailable",
+                       headers={"Retry-After": str(max(1, round(retry_after)))})
+
+
+def _require_staff() -> None:
+    if not current_principal().is_staff:
+        raise Forbidden("Only DfE staff can read what was sent to TRS.")
+
+
+@blp.route("/sync-log")
+class SyncLog(MethodView):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, SyncLogEntrySchema(many=True))
+    def get(self, query):
+        """Every attempt to send a change to TRS, newest first (DfE staff)."""
+        _require_staff()
+        with context().uow() as uow:
+            q = uow.session.query(SyncLogEntry)
+            if query.get("trn"):
+                q = q.filter(SyncLogEntry.trn == query["trn"])
+            return q.order_by(SyncLogEntry.id.desc()).limit(query["limit"]).offset(query["offset"]).all()
+
+
+@blp.route("/manual-handling")
+class ManualHandling(MethodView):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, ManualHandlingItemSchema(many=True))
+    def get(self, query):
+        """Changes TRS would not take from CPD, oldest first, for someone to settle by hand (DfE staff)."""
+        _require_staff()
+        with context().uow() as uow:
+            q = uow.session.query(ManualHandlingItem)
+            if query.get("trn"):
+                q = q.filter(ManualHandlingItem.trn == query["trn"])
+            return q.order_by(ManualHandlingItem.id).limit(query["limit"]).offset(query["offset"]).all()
