@@ -230,7 +230,13 @@ def banner(cfg: StackConfig, demo: dict) -> str:
     return "\n".join(lines)
 
 
+def _exit_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _exit_on_signal)  # so the finally below stops every process it started
     cfg = StackConfig.from_env()
     env = prepare(cfg)
     process = start(cfg, env)
