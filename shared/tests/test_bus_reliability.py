@@ -230,3 +230,22 @@ def test_relay_wakes_on_commit_without_waiting_for_its_poll(db, amqp_url):
     finally:
         stop.set()
         thread.join(5)
+
+
+def test_retry_later_waits_without_using_up_attempts(db, amqp_url):
+    from ecf_shared.bus.consumer import RetryLater
+
+    calls = []
+
+    def dependency_down_four_times(uow, event):
+        calls.append(1)
+        if len(calls) <= 4:  # more than max_attempts (3): would be dead-lettered if it counted
+            raise RetryLater("TRS is down", delay=0.05)
+        record_widget(uow, event)
+
+    publish_widget(db, 12)
+    publish_all(db, amqp_url)
+    run_consumer_until(make_consumer(db, amqp_url, handler=dependency_down_four_times),
+                       lambda: count(db, widgets_seen) == 1)
+    assert len(calls) == 5
+    assert queue_depth(amqp_url, f"{QUEUE}.dlq") == 0

@@ -32,6 +32,15 @@ log = get_logger(__name__)
 CONSUMED = Counter("ecf_events_consumed_total", "Events handled", ["consumer", "event_type", "outcome"])
 HANDLE_SECONDS = Histogram("ecf_event_handle_seconds", "Time to handle one event", ["consumer", "event_type"])
 
+class RetryLater(Exception):
+    """Raised by a handler when a dependency is down (not the message's fault): the message waits in a
+    retry queue for about `delay` seconds and comes back, without using up one of its attempts."""
+
+    def __init__(self, reason: str, delay: float = 30.0):
+        super().__init__(reason)
+        self.delay = delay
+
+
 INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)  # database unreachable, deadlocks
 Handler = Callable[[UnitOfWork, Event], None]
 
@@ -73,14 +82,16 @@ class Consumer:
         started = time.perf_counter()
         try:
             outcome = self._handle(event)
-        except INFRASTRUCTURE_ERRORS as exc:
-            # The database is away: not the message's fault, so it costs no attempt. Requeue after a
-            # pause; the quorum queue's delivery limit is the backstop.
-            log.warning("event_requeued_infrastructure", event_id=event.event_id, error=str(exc)[:300])
-            time.sleep(1.0)
-            channel.basic_nack(method.delivery_tag, requeue=True)
-            CONSUMED.labels(self.consumer, event.type, "requeued").inc()
-            return "requeued"
+        except (RetryLater, *INFRASTRUCTURE_ERRORS) as exc:
+            # Not the message's fault (a dependency or the database is away): it waits in a retry queue
+            # and comes back, costing no attempt, for as long as that takes.
+            wanted = exc.delay if isinstance(exc, RetryLater) else 5.0
+            delay = min((d for d in self.retry_delays if d >= wanted), default=max(self.retry_delays))
+            log.warning("event_waiting", event_id=event.event_id, event_type=event.type, retry_in=delay,
+                        reason=str(exc)[:300])
+            self._republish(channel, amqp.retry_queue(self.consumer, delay), properties, body,
+                            {**origin, amqp.ATTEMPTS: attempts, amqp.DLQ_REASON: f"waiting: {exc}"[:1000]})
+            outcome = "waiting"
         except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
             attempts += 1
             reason = f"{type(exc).__name__}: {exc}"
