@@ -76,9 +76,14 @@ class MeSchema(Schema):
     memberships = fields.List(fields.Nested(MembershipOutSchema))
 
 
+class JwksSchema(Schema):
+    keys = fields.List(fields.Dict(), required=True)
+
+
 @blp.route("/.well-known/jwks.json")
 @public
 class Jwks(MethodView):
+    @blp.response(200, JwksSchema)
     def get(self):
         """The public keys that verify accounts' access tokens."""
         return _key().jwks()

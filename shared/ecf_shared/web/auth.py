@@ -9,15 +9,30 @@ from ecf_shared.errors import Unauthorised
 PUBLIC_ENDPOINTS = {"ecf_platform.health", "ecf_platform.ready", "ecf_platform.metrics", "api-docs.openapi_json", "static"}
 
 
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _document_security(view, security: list) -> None:
+    """Say in the OpenAPI document how this view authenticates (flask-smorest reads `_apidoc`)."""
+    functions = [getattr(view, m) for m in HTTP_METHODS if hasattr(view, m)] if isinstance(view, type) else [view]
+    for fn in functions:
+        apidoc = dict(getattr(fn, "_apidoc", {}))
+        apidoc["manual_doc"] = {**apidoc.get("manual_doc", {}), "security": security}
+        fn._apidoc = apidoc
+
+
 def public(view):
     """Mark a view (function or MethodView class) as reachable without a token."""
     view._ecf_public = True
+    _document_security(view, [])
     return view
 
 
-def own_authentication(view):
+def own_authentication(view, security: list | None = None):
     """Mark a view that authenticates callers itself (lp-api's lead provider tokens), not with a JWT."""
     view._ecf_public = True
+    if security is not None:
+        _document_security(view, security)
     return view
 
 

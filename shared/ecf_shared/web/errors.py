@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import jsonify
 from flask_smorest import Api
+from marshmallow import Schema
+from marshmallow import fields as ma
 from werkzeug.exceptions import HTTPException
 
 from ecf_shared import correlation
@@ -41,7 +43,21 @@ def _flatten_webargs(messages: dict) -> dict:
     return flat
 
 
+class ErrorSchema(Schema):
+    """The one error format (documented as every operation's default response)."""
+
+    status = ma.Integer(required=True)
+    code = ma.String(required=True, metadata={"description": "machine-readable reason, e.g. invalid_input"})
+    message = ma.String(required=True, metadata={"description": "plain-English explanation"})
+    fields_ = ma.Dict(data_key="fields", keys=ma.String(), values=ma.Raw(),
+                          metadata={"description": "per-field messages for invalid input"})
+    details = ma.Dict()
+    correlation_id = ma.String(required=True)
+
+
 class JsonErrorsApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         data = getattr(error, "data", None) or {}

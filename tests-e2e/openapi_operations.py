@@ -1,0 +1,75 @@
+"""Every operation of every service, read from the OpenAPI documents the services generate.
+
+The documents are built in-process (creating an app connects to nothing), so the security tests are
+parametrised from them at collection time: a new endpoint cannot be missed."""
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Operation:
+    service: str
+    method: str
+    path: str
+    public: bool
+    query: tuple[str, ...]
+    has_body: bool
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.method} {self.path}"
+
+    def url(self, gateway: str, values: dict[str, str] | None = None) -> str:
+        values = values or {}
+        path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), placeholder(m.group(1))), self.path)
+        return f"{gateway}/{self.service}{path}"
+
+
+def placeholder(name: str) -> str:
+    return "1234567" if name == "trn" else str(uuid.UUID(int=0x1234))
+
+
+def _apps():
+    from accounts.app import create_app as accounts
+    from accounts.settings import AccountsSettings
+    from accounts.signing import generate_pem
+    from inductions.app import create_app as inductions
+    from inductions.settings import InductionsSettings
+    from registrations.app import create_app as registrations
+    from registrations.settings import RegistrationsSettings
+    from trs_sync.app import create_app as trs_sync
+    from trs_sync.settings import TrsSyncSettings
+
+    return {
+        "accounts": accounts(AccountsSettings.from_env({}, jwt_private_key=generate_pem())),
+        "registrations": registrations(RegistrationsSettings.from_env({})),
+        "inductions": inductions(InductionsSettings.from_env({})),
+        "trs-sync": trs_sync(TrsSyncSettings.from_env({})),
+    }
+
+
+@cache
+def operations() -> tuple[Operation, ...]:
+    found = []
+    for service, app in _apps().items():
+        document = app.test_client().get("/openapi.json").get_json()
+        default_security = document.get("security", [])
+        for path, item in document["paths"].items():
+            for method, op in item.items():
+                if method not in ("get", "post", "put", "patch", "delete"):
+                    continue
+                params = op.get("parameters", []) + item.get("parameters", [])
+                found.append(Operation(
+                    service=service, method=method.upper(), path=path,
+                    public=op.get("security", default_security) == [],
+                    query=tuple(p["name"] for p in params if p.get("in") == "query"),
+                    has_body="requestBody" in op,
+                ))
+    return tuple(found)
+
+
+def protected() -> list[Operation]:
+    return [op for op in operations() if not op.public]
