@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api deploy/stand-ins/trs
 
-.PHONY: up test install topology-export compose-config clean
+.PHONY: up test faults install topology-export compose-config clean
 
 up: install
 	scripts/ensure-system-packages.sh
@@ -13,6 +13,11 @@ up: install
 test: install
 	scripts/ensure-system-packages.sh
 	scripts/test.sh
+
+# Restarts this machine's RabbitMQ and PostgreSQL during a burst of registrations (CI runs it too).
+faults: install
+	scripts/ensure-system-packages.sh
+	FAULTS_ALLOWED=1 scripts/test.sh --suites tests-faults -s
 
 install: $(STAMP)
 

@@ -6,7 +6,7 @@ TRS stand-in → lp-api lists the participant.
 """
 import requests
 
-from conftest import eventually
+from system import eventually
 
 
 def test_registered_ect_reaches_trs_and_the_lead_provider(system):

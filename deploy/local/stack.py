@@ -145,14 +145,20 @@ def prepare(cfg: StackConfig) -> dict:
     return env
 
 
-def start(cfg: StackConfig, env: dict, *, log_file: Path | None = None) -> subprocess.Popen:
+def procfile_names() -> list[str]:
+    return [line.split(":", 1)[0] for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line]
+
+
+def start(cfg: StackConfig, env: dict, *, log_file: Path | None = None, without: tuple[str, ...] = ()) -> subprocess.Popen:
+    """Start the Procfile's processes under honcho (all but `without`, which a caller runs itself)."""
     honcho = str(Path(sys.executable).with_name("honcho"))
     out = open(log_file, "ab") if log_file else None
-    return subprocess.Popen([honcho, "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT)], env=env, stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
+    names = [n for n in procfile_names() if n not in without] if without else []
+    return subprocess.Popen([honcho, "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT), *names], env=env, stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
 
 
-def wait_ready(cfg: StackConfig, process: subprocess.Popen | None = None, timeout: float = 90) -> None:
-    pending = [f"http://127.0.0.1:{cfg.port(offset)}/ready" for _, _, offset in SERVICES]
+def wait_ready(cfg: StackConfig, process: subprocess.Popen | None = None, timeout: float = 90, skip=()) -> None:
+    pending = [f"http://127.0.0.1:{cfg.port(offset)}/ready" for name, _, offset in SERVICES if f"{name}-web" not in skip]
     pending += [f"{cfg.gateway_url}/health", f"http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}/_test/requests"]
     deadline = time.monotonic() + timeout
     while pending:

@@ -5,6 +5,7 @@ from flask import jsonify
 from flask_smorest import Api
 from marshmallow import Schema
 from marshmallow import fields as ma
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ecf_shared import correlation
@@ -82,5 +83,9 @@ def register(app) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return app.extensions["ecf"].api.handle_http_exception(exc)
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            log.warning("database_unavailable", error=str(exc)[:300])
+            return error_response(503, "unavailable", "The service is briefly unavailable; try again shortly.",
+                                  headers={"Retry-After": "5"})
         log.exception("unhandled_error", error=str(exc))
         return error_response(500, "internal_error", "Something went wrong; quote the correlation id to support.")

@@ -1,0 +1,78 @@
+"""The running system as tests see it: the gateway, the demo data and the TRS stand-in's test hooks."""
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "deploy" / "local"))
+
+import stack  # noqa: E402
+
+
+class System:
+    def __init__(self, cfg: stack.StackConfig, demo: dict, env: dict):
+        self.cfg = cfg
+        self.demo = demo
+        self.env = env
+        self.gateway = cfg.gateway_url
+        self.trs = f"http://127.0.0.1:{cfg.port(stack.TRS_STANDIN_OFFSET)}"
+
+    def org(self, key: str) -> str:
+        return self.demo["organisations"][key]["id"]
+
+    def sign_in(self, email: str) -> dict:
+        response = requests.post(f"{self.gateway}/accounts/sign-in/persona", json={"email": email}, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def sign_in_retrying(self, email: str, attempts: int = 60) -> str:
+        for _ in range(attempts):
+            try:
+                response = requests.post(f"{self.gateway}/accounts/sign-in/persona", json={"email": email}, timeout=10)
+                if response.status_code == 200:
+                    return response.json()["access_token"]
+            except requests.RequestException:
+                pass
+            time.sleep(1)
+        raise AssertionError(f"could not sign in as {email}")
+
+    def lp_token(self, name: str) -> str:
+        return self.demo["lp_tokens"][name]
+
+    def seed_trs(self, *persons: dict) -> None:
+        requests.post(f"{self.trs}/_test/persons", json={"persons": list(persons)}, timeout=5).raise_for_status()
+
+    def trs_puts(self, trn: str | None = None) -> list[dict]:
+        found = requests.get(f"{self.trs}/_test/requests", timeout=5).json()["requests"]
+        return [r for r in found if trn is None or r["trn"] == trn]
+
+
+def eventually(check, timeout: float = 20.0, interval: float = 0.2):
+    """Poll until `check()` returns something truthy; the value is returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        time.sleep(interval)
+
+
+def start_system(make_database, make_vhost, run_dir: Path, *, gateway_port: int, port_base: int, without=()):
+    """Start the whole stack in its own database and vhost; returns (System, process, log path)."""
+    cfg = stack.StackConfig(database_url=make_database("e2e"), amqp_url=make_vhost("e2e"), gateway_port=gateway_port,
+                            port_base=port_base, run_dir=run_dir, web_concurrency=1)
+    env = stack.prepare(cfg)
+    log = run_dir / "stack.log"
+    process = stack.start(cfg, env, log_file=log, without=without)
+    try:
+        stack.wait_ready(cfg, process, timeout=120, skip=without)
+        demo = stack.load_demo(cfg, env)
+    except Exception:
+        print(log.read_text()[-20000:])
+        stack.stop(process)
+        raise
+    return System(cfg, demo, env), process, log
