@@ -18,7 +18,7 @@ PY
   export AMQP_URL=amqp://guest:guest@127.0.0.1:5672/%2F
 fi
 
-suites=(shared/tests deploy/stand-ins/*/tests deploy/nginx/tests services/accounts/tests services/registrations/tests
+suites=(shared/tests deploy/tests deploy/stand-ins/*/tests deploy/nginx/tests services/accounts/tests services/registrations/tests
         services/inductions/tests services/trs-sync/tests services/lp-api/tests tests-e2e)
 if [ "${1:-}" = "--suites" ]; then
   IFS=' ' read -r -a suites <<< "$2"

@@ -25,7 +25,8 @@ _PARSERS = {"bool": _bool, "int": int, "float": float, "tuple[float, ...]": _flo
 class Settings:
     """Settings every service shares. Services subclass it and add their own fields.
 
-    Each field is read from the upper-cased environment variable of the same name.
+    Each field is read from the upper-cased environment variable of the same name, or from the file
+    named by that name plus `_FILE` (for secrets mounted as files).
     """
 
     service_name: str = "service"
@@ -55,6 +56,10 @@ class Settings:
         hints = {name: _type_name(t) for name, t in typing.get_type_hints(cls).items()}
         for f in fields(cls):
             raw = environ.get(f.name.upper())
+            secret_file = environ.get(f"{f.name.upper()}_FILE")
+            if raw is None and secret_file:  # the Docker/Kubernetes secrets convention
+                with open(secret_file) as fh:
+                    raw = fh.read().strip()
             if raw is None:
                 continue
             parser = _PARSERS.get(hints[f.name], str)

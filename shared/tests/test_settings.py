@@ -22,3 +22,10 @@ def test_settings_are_parsed_by_type_from_the_environment():
 def test_defaults_apply_when_the_environment_is_silent():
     s = ServiceSettings.from_env({}, service_name="accounts")
     assert s.batch == 1 and s.enabled is False and s.db_schema == "accounts"
+
+
+def test_a_secret_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "name"
+    secret.write_text("from-a-file\n")
+    assert ServiceSettings.from_env({"NAME_FILE": str(secret)}).name == "from-a-file"
+    assert ServiceSettings.from_env({"NAME_FILE": str(secret), "NAME": "direct"}).name == "direct"
