@@ -130,7 +130,8 @@ def prepare(cfg: StackConfig) -> dict:
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
     env = cfg.env()
     python = sys.executable
-    subprocess.run([python, "-m", "accounts", "generate-key", str(cfg.run_dir / "jwt-private.pem")], env=env,
+    key_env = {k: v for k, v in env.items() if k != "JWT_PRIVATE_KEY_FILE"}  # the file is what it makes
+    subprocess.run([python, "-m", "accounts", "generate-key", str(cfg.run_dir / "jwt-private.pem")], env=key_env,
                    check=True, stdout=subprocess.DEVNULL)
     for name, pkg, _ in SERVICES:
         subprocess.run([python, "-m", pkg, "migrate"], env=env, check=True)

@@ -6,8 +6,7 @@ from ecf_shared.settings import Settings
 @dataclass(frozen=True)
 class AccountsSettings(Settings):
     service_name: str = "accounts"
-    jwt_private_key: str = ""  # PEM; or a file named by jwt_private_key_file
-    jwt_private_key_file: str = ""
+    jwt_private_key: str = ""  # PEM (or JWT_PRIVATE_KEY_FILE names a file holding it)
     access_token_ttl_seconds: int = 300
     refresh_token_ttl_seconds: int = 8 * 3600
     persona_signin_enabled: bool = False

@@ -20,9 +20,6 @@ class SigningKey:
     @classmethod
     def from_settings(cls, settings: AccountsSettings) -> "SigningKey":
         pem = settings.jwt_private_key
-        if not pem and settings.jwt_private_key_file:
-            with open(settings.jwt_private_key_file) as fh:
-                pem = fh.read()
         if not pem:
             raise RuntimeError("accounts needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (an RSA private key in PEM)")
         return cls(pem)
