@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ST = str(Path(sys.executable).with_name("st"))
-V3_DOCUMENT = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ecf-lead-provider-api-v3.openapi.json"
+# lp-api ships the real v3 document (a copy of ../shared/reference/ecf-lead-provider-api-v3.openapi.json).
+V3_DOCUMENT = Path(__file__).resolve().parents[1] / "services" / "lp-api" / "lp_api" / "data" / "ecf-lead-provider-api-v3.openapi.json"
 NOT_YET_SERVED = ("participant-declarations", "statements")  # finance endpoints: out of scope for now
 
 
