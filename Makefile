@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api deploy/stand-ins/trs
 
-.PHONY: up test faults install topology-export compose-config clean
+.PHONY: up test faults bench load install topology-export compose-config clean
 
 up: install
 	scripts/ensure-system-packages.sh
@@ -18,6 +18,16 @@ test: install
 faults: install
 	scripts/ensure-system-packages.sh
 	FAULTS_ALLOWED=1 scripts/test.sh --suites tests-faults -s
+
+# Benchmarks and load (not in CI): a private copy of the system, figures printed and in bench/results/.
+bench: install
+	scripts/ensure-system-packages.sh
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(VENV)/bin/python bench/bench.py
+
+load: install
+	scripts/ensure-system-packages.sh
+	$(VENV)/bin/python bench/load.py --users 8 --seconds 60
 
 install: $(STAMP)
 
