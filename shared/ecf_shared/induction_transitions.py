@@ -80,6 +80,8 @@ TRANSITIONS: tuple[Transition, ...] = (
       "Staff record an exemption before induction starts (CPD cannot send Exempt; TRS records it)."),
     T("exempt_in_progress", "InProgress", "Exempt", ("staff_admin", "trs_console"), None, False,
       "An exemption during induction: the only change the TRS console may make to an induction in progress."),
+    T("record_extension", "InProgress", "InProgress", ("appropriate_body", "staff_admin"), None, False,
+      "An extension is added or edited while the induction is in progress; terms required = 6 + extensions."),
 )
 
 

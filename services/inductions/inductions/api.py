@@ -1,22 +1,261 @@
 """HTTP entrypoints: thin functions that turn a request into a query or command."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from ecf_shared.errors import Forbidden, NotFound
+from ecf_shared.auth.authorisation import readable
+from ecf_shared.errors import Forbidden
+from ecf_shared.induction_transitions import TRANSITIONS
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
-from inductions.domain.model import Induction
+from inductions import commands
+from inductions.domain.audit import ManualHandlingItem
+from inductions.domain.model import APPEAL_DECISIONS, Induction, InductionPeriod
+from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
+from inductions.views import AppealSchema, ExtensionSchema, InductionSchema, induction_view
 
-blp = Blueprint("inductions", __name__, description="Induction records and their status")
+blp = Blueprint("inductions", __name__, description="Induction records, periods, outcomes, appeals and the derived status")
+
+TRN = validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits.")
+TERMS = dict(required=True, places=None, allow_nan=False)
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL characters.")
 
 
-class InductionSchema(Schema):
+def _today():
+    return context().extras["clock"].today()
+
+
+class AppropriateBodySchema(Schema):
+    appropriate_body_id = fields.UUID(load_default=None, metadata={
+        "description": "Required in blended mode; hat mode uses the acting appropriate body."})
+
+
+class ClaimSchema(AppropriateBodySchema):
+    trn = fields.String(required=True, validate=TRN)
+    date_of_birth = fields.Date(required=True)
+    started_on = fields.Date(required=True)
+    training_programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
+
+
+class OutcomeSchema(AppropriateBodySchema):
+    outcome = fields.String(required=True, validate=validate.OneOf(("pass", "fail", "release")))
+    finished_on = fields.Date(required=True)
+    number_of_terms = fields.Decimal(**TERMS, metadata={"description": "0–16, one decimal place"})
+    appeal_notice_confirmed = fields.Boolean(load_default=False,
+                                             metadata={"description": "A fail: the ECT was told of the right to appeal."})
+    appeal_notice_confirmed_on = fields.Date(load_default=None)
+
+
+class ExtensionBodySchema(AppropriateBodySchema):
+    terms = fields.Decimal(**TERMS, metadata={"description": "0.1–16, one decimal place"})
+
+
+class AppealDecisionSchema(AppropriateBodySchema):
+    decision = fields.String(required=True, validate=validate.OneOf(tuple(APPEAL_DECISIONS)))
+    note = fields.String(load_default=None, validate=[validate.Length(max=2000), NO_NUL])
+
+
+class ReopenSchema(Schema):
+    note = fields.String(load_default=None, validate=[validate.Length(max=2000), NO_NUL])
+    support_ticket = fields.String(load_default=None, validate=[validate.Length(max=100), NO_NUL])
+
+
+class ExemptionBodySchema(ReopenSchema):
+    reason = fields.String(required=True, validate=validate.OneOf(tuple(EXEMPTION_REASONS)))
+    number_of_terms = fields.Decimal(places=None, allow_nan=False, load_default=None,
+                                     metadata={"description": "Terms served in the open period, which the exemption closes."})
+
+
+class WindowSchema(Schema):
+    anchor = fields.String()
+    days = fields.Integer()
+
+
+class TransitionSchema(Schema):
+    action = fields.String()
+    from_status = fields.String()
+    to_status = fields.String()
+    actors = fields.List(fields.String())
+    window = fields.Nested(WindowSchema, allow_none=True)
+    sends_to_trs = fields.Boolean()
+    description = fields.String()
+
+
+class ManualHandlingItemSchema(Schema):
     id = fields.String()
     trn = fields.String()
-    first_name = fields.String()
-    last_name = fields.String()
-    status = fields.Function(lambda i: i.status())
+    kind = fields.String()
+    action = fields.String(allow_none=True)
+    reason_code = fields.String()
+    message = fields.String()
+    actor = fields.Dict()
+    details = fields.Dict()
+    state = fields.String()
+    created_at = fields.DateTime()
+
+
+class PageQuerySchema(Schema):
+    trn = fields.String(validate=TRN)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class EctsQuerySchema(AppropriateBodySchema):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+def _scope(appropriate_body_id=None):
+    return readable(current_principal(), organisation_id=appropriate_body_id, organisation_types=("appropriate_body",))
+
+
+def _ab_caller(body) -> commands.Caller:
+    return commands.appropriate_body(current_principal(), body.get("appropriate_body_id"))
+
+
+def _admin() -> commands.Caller:
+    return commands.admin(current_principal())
+
+
+@blp.route("/transitions")
+class Transitions(MethodView):
+    @blp.response(200, TransitionSchema(many=True))
+    def get(self):
+        """The induction status transition table: who may make each change, and in which window."""
+        return [t.to_dict() for t in TRANSITIONS]
+
+
+@blp.route("/claims")
+class Claims(MethodView):
+    @blp.arguments(ClaimSchema)
+    @blp.response(201, InductionSchema)
+    def post(self, body):
+        """Claim an ECT (TRN and date of birth are checked against TRS): opens an induction period."""
+        caller = _ab_caller(body)
+        with context().uow() as uow:
+            induction = commands.claim(uow, caller, body, context().extras["teacher_lookup"], _today(),
+                                       token=current_principal().token)
+            return induction_view(induction, caller.scope)
+
+
+@blp.route("/ects")
+class Ects(MethodView):
+    @blp.arguments(EctsQuerySchema, location="query")
+    @blp.response(200, InductionSchema(many=True))
+    def get(self, query):
+        """ECTs my appropriate body has induction periods for (DfE staff: every ECT with a period)."""
+        scope = _scope(query.get("appropriate_body_id"))
+        with context().uow() as uow:
+            q = uow.session.query(Induction)
+            if not scope.everything:
+                q = q.filter(Induction.periods.any(InductionPeriod.appropriate_body_id.in_(scope.organisation_ids)))
+            else:
+                q = q.filter(Induction.periods.any())
+            rows = q.order_by(Induction.trn).limit(query["limit"]).offset(query["offset"]).all()
+            return [induction_view(i, None if scope.everything else scope.organisation_ids) for i in rows]
+
+
+@blp.route("/ects/<string:trn>")
+class Ect(MethodView):
+    @blp.response(200, InductionSchema)
+    def get(self, trn):
+        """One ECT's induction, with my appropriate body's periods only."""
+        scope = _scope()
+        ab_ids = None if scope.everything else scope.organisation_ids
+        with context().uow() as uow:
+            return induction_view(commands.load(uow, trn, ab_ids, lock=False), ab_ids)
+
+
+@blp.route("/ects/<string:trn>/outcome")
+class Outcome(MethodView):
+    @blp.arguments(OutcomeSchema)
+    @blp.response(200, InductionSchema)
+    def post(self, body, trn):
+        """Pass, fail or release: closes my open period (a fail needs the appeal notice confirmed, with its date)."""
+        caller = _ab_caller(body)
+        with context().uow() as uow:
+            return induction_view(commands.record_outcome(uow, caller, trn, body, _today()), caller.scope)
+
+
+@blp.route("/ects/<string:trn>/extensions")
+class Extensions(MethodView):
+    @blp.arguments(ExtensionBodySchema)
+    @blp.response(201, ExtensionSchema)
+    def post(self, body, trn):
+        """Add an extension (0.1–16 terms); terms required = 6 + extensions."""
+        with context().uow() as uow:
+            return commands.add_extension(uow, _ab_caller(body), trn, body, _today())
+
+
+@blp.route("/ects/<string:trn>/extensions/<uuid:extension_id>")
+class ExtensionItem(MethodView):
+    @blp.arguments(ExtensionBodySchema)
+    @blp.response(200, ExtensionSchema)
+    def patch(self, body, trn, extension_id):
+        """Edit an extension my appropriate body recorded."""
+        with context().uow() as uow:
+            return commands.edit_extension(uow, _ab_caller(body), trn, str(extension_id), body, _today())
+
+
+@blp.route("/ects/<string:trn>/appeals")
+class Appeals(MethodView):
+    @blp.arguments(AppropriateBodySchema)
+    @blp.response(201, AppealSchema)
+    def post(self, body, trn):
+        """Lodge an appeal against a fail, within 30 days of it (later: queued for manual handling)."""
+        caller = commands.appropriate_body_or_admin(current_principal(), body.get("appropriate_body_id"))
+        with context().uow() as uow:
+            return commands.lodge_appeal(uow, caller, trn, body, _today())
+
+
+@blp.route("/appeals/<uuid:appeal_id>/decision")
+class AppealDecision(MethodView):
+    @blp.arguments(AppealDecisionSchema)
+    @blp.response(200, AppealSchema)
+    def post(self, body, appeal_id):
+        """Record an appeal's decision (DfE staff admin): dismissed, upheld_continue or upheld_replace."""
+        caller = _admin() if commands.is_admin(current_principal()) else _ab_caller(body)
+        with context().uow() as uow:
+            return commands.decide_appeal(uow, caller, str(appeal_id), body, _today())
+
+
+@blp.route("/admin/ects/<string:trn>/reopen")
+class Reopen(MethodView):
+    @blp.arguments(ReopenSchema)
+    @blp.response(200, InductionSchema)
+    def post(self, body, trn):
+        """Reopen the latest period, finished with an outcome (DfE staff admin; note or ticket required)."""
+        with context().uow() as uow:
+            return induction_view(commands.reopen(uow, _admin(), trn, body, _today()), None)
+
+
+@blp.route("/admin/ects/<string:trn>/exemption")
+class ExemptionRecord(MethodView):
+    @blp.arguments(ExemptionBodySchema)
+    @blp.response(200, InductionSchema)
+    def post(self, body, trn):
+        """Record an exemption with one of TRS's reasons; it closes the CPD record (DfE staff admin)."""
+        with context().uow() as uow:
+            return induction_view(commands.admin_exempt(uow, _admin(), trn, body, _today()), None)
+
+
+def _require_staff() -> None:
+    if not current_principal().is_staff:
+        raise Forbidden("Only DfE staff can read this.")
+
+
+@blp.route("/manual-handling")
+class ManualHandling(MethodView):
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, ManualHandlingItemSchema(many=True))
+    def get(self, query):
+        """Changes refused for manual handling, and TRS console changes to review, oldest first (DfE staff)."""
+        _require_staff()
+        with context().uow() as uow:
+            q = uow.session.query(ManualHandlingItem)
+            if query.get("trn"):
+                q = q.filter(ManualHandlingItem.trn == query["trn"])
+            return q.order_by(ManualHandlingItem.created_at, ManualHandlingItem.id).limit(query["limit"]).offset(query["offset"]).all()
 
 
 @blp.route("/teachers/<string:trn>/induction")
@@ -24,10 +263,6 @@ class TeacherInduction(MethodView):
     @blp.response(200, InductionSchema)
     def get(self, trn):
         """A teacher's induction record (DfE staff)."""
-        if not current_principal().is_staff:
-            raise Forbidden("Only DfE staff can read any teacher's induction here.")
+        _require_staff()
         with context().uow() as uow:
-            induction = uow.session.query(Induction).filter_by(trn=trn).first()
-            if induction is None:
-                raise NotFound(f"No induction record for TRN {trn}.")
-            return induction
+            return induction_view(commands.load(uow, trn, lock=False), None)

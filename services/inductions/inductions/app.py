@@ -1,13 +1,19 @@
+from ecf_shared.teacher_lookup import TeacherLookup
 from ecf_shared.web.app import build_app
 from inductions.adapters import start_mappers
 from inductions.api import blp
+from inductions.clock import Clock
 from inductions.settings import InductionsSettings
 
 
-def create_app(settings: InductionsSettings):
+def create_app(settings: InductionsSettings, teacher_lookup=None, clock: Clock | None = None):
     start_mappers()
-    return build_app(settings, title="ECF inductions", blueprints=[blp],
-                     description="Appropriate bodies record inductions; the induction status is derived here.")
+    app = build_app(settings, title="ECF inductions", blueprints=[blp],
+                    description="Appropriate bodies record inductions; the induction status is derived here.")
+    extras = app.extensions["ecf"].extras
+    extras["teacher_lookup"] = teacher_lookup or TeacherLookup(settings.trs_sync_url, settings.http_timeout_seconds)
+    extras["clock"] = clock or Clock()
+    return app
 
 
 def from_env():

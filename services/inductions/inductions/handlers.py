@@ -1,34 +1,81 @@
 """Event handlers: plain functions of (unit of work, event)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from decimal import Decimal
+from functools import partial
 
-from ecf_shared.events.envelope import SYSTEM, Event
+from ecf_shared.events.envelope import SYSTEM, Actor, Event, jsonable
 from ecf_shared.uow import UnitOfWork
+from inductions import commands
 from inductions.adapters import start_mappers
+from inductions.clock import Clock
+from inductions.domain.audit import AuditEntry, ManualHandlingItem
 from inductions.domain.model import Induction
+
+SYSTEM_CALLER = commands.Caller("system", SYSTEM)
+TRS_CONSOLE = commands.Caller("trs_console", Actor(type="trs_console", name="TRS console"))
+
+
+def _find(uow: UnitOfWork, trn: str) -> Induction | None:
+    return uow.session.query(Induction).filter_by(trn=trn).with_for_update().first()
 
 
 def open_in_flight_induction(uow: UnitOfWork, event: Event) -> None:
     """Every registered ECT gets an induction record (RequiredToComplete) unless they already have one."""
     data = event.data
-    if uow.session.query(Induction).filter_by(trn=data["trn"]).first() is not None:
+    induction = _find(uow, data["trn"])
+    if induction is not None:
+        induction.qts_awarded_on = induction.qts_awarded_on or data.get("qts_awarded_on")
         return
-    induction = Induction(trn=data["trn"], first_name=data["first_name"], last_name=data["last_name"])
+    induction = Induction(trn=data["trn"], first_name=data["first_name"], last_name=data["last_name"],
+                          qts_awarded_on=data.get("qts_awarded_on"))
     uow.session.add(induction)
-    uow.publish("inductions.induction.status_changed", {
-        "induction_id": induction.id,
-        "trn": induction.trn,
-        "old_status": None,
-        "new_status": induction.status(),
-        "start_date": None,
-        "completed_date": None,
-        "changed_at": datetime.now(timezone.utc),
-        "source": "cpd",
-        "reason": "ECT registered by a school",
-    }, actor=SYSTEM)
+    commands.finish(uow, induction, (None, None, None), SYSTEM_CALLER, "register",
+                    {"ect_period_id": data["ect_period_id"], "school_id": data["school_id"]},
+                    reason="ECT registered by a school")
 
 
-def handlers(settings, db) -> dict:
+def update_names(uow: UnitOfWork, event: Event) -> None:
+    induction = _find(uow, event.data["trn"])
+    if induction is not None:
+        induction.first_name, induction.last_name = event.data["first_name"], event.data["last_name"]
+        uow.session.add(AuditEntry(trn=induction.trn, action="details_changed", actor=event.actor.to_dict(),
+                                   details=jsonable(event.data)))
+
+
+def note_school_change(uow: UnitOfWork, event: Event) -> None:
+    # An induction belongs to the teacher and its periods to appropriate bodies, not to a school: leaving or
+    # moving school ends no induction period and changes no status, so this only keeps it in the audit trail.
+    if _find(uow, event.data["trn"]) is not None:
+        uow.session.add(AuditEntry(trn=event.data["trn"], action=event.type.rsplit(".", 1)[1], actor=event.actor.to_dict(),
+                                   details=jsonable(event.data)))
+
+
+def apply_trs_console_change(uow: UnitOfWork, event: Event, *, clock: Clock) -> None:
+    """A permitted console change (In Progress → Exempt) closes the CPD record; anything else goes to manual review."""
+    data = event.data
+    induction = _find(uow, data["trn"])
+    if (induction is not None and data["classification"] == "permitted" and data["trs"]["status"] == "Exempt"
+            and induction.status() == "InProgress"):
+        # TRS does not say how many terms were served in an open period; 0 is recorded and the audit says why.
+        commands.exempt(uow, induction, TRS_CONSOLE, {"reason": "recorded_in_trs", "number_of_terms": Decimal("0"),
+                                                      "note": "Exempt recorded in the TRS console", "rule": data["rule"]},
+                        clock.today(), source="trs")
+        return
+    cpd_now = None if induction is None else dict(zip(("status", "start_date", "completed_date"), induction.snapshot()))
+    uow.session.add(ManualHandlingItem(
+        trn=data["trn"], kind="trs_console_change", reason_code=data["rule"],
+        message="A change made in the TRS console that CPD may not apply itself; compare both versions.",
+        actor=event.actor.to_dict(), details=jsonable({"cpd": cpd_now, "cpd_last_sent": data["cpd"], "trs": data["trs"],
+                                                        "classification": data["classification"]})))
+
+
+def handlers(settings, db, clock: Clock | None = None) -> dict:
     start_mappers()
-    return {"registrations.ect.registered": open_in_flight_induction}
+    return {
+        "registrations.ect.registered": open_in_flight_induction,
+        "registrations.teacher.details_changed": update_names,
+        "registrations.teacher.left_school": note_school_change,
+        "registrations.teacher.moved_school": note_school_change,
+        "trs-sync.induction.changed_in_trs": partial(apply_trs_console_change, clock=clock or Clock()),
+    }
