@@ -1,64 +1,115 @@
-"""Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, func
-from sqlalchemy.dialects.postgresql import UUID
+"""Tables and the imperative mapping of the domain model onto them (the migrations create them)."""
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import registry
 
-from registrations.domain.model import EctPeriod, SchoolCopy, Teacher, TrainingPeriod
+from registrations.domain.model import (AuditEntry, EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher,
+                                        TrainingPeriod)
 
 metadata = MetaData()
 
+
+def _uuid(name, *args, **kw):
+    return Column(name, UUID(as_uuid=False), *args, **kw)
+
+
+def _created_at(name="created_at"):
+    return Column(name, DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _registered_by():
+    return [Column("registered_by_user_id", String(100), nullable=False), Column("registered_by_email", String(320)),
+            Column("registered_by_name", String(300)), _uuid("registered_for_organisation_id", nullable=False)]
+
+
 organisations = Table(
     "organisations", metadata,
-    Column("id", UUID(as_uuid=False), primary_key=True),
+    _uuid("id", primary_key=True),
     Column("type", String(30), nullable=False),
     Column("name", String(300), nullable=False),
     Column("urn", String(6)),
     Column("status", String(30), nullable=False),
     Column("state_funded", Boolean),
     Column("eligible", Boolean),
+    Column("establishment_type", String(100)),
 )
 
 teachers = Table(
     "teachers", metadata,
-    Column("id", UUID(as_uuid=False), primary_key=True),
+    _uuid("id", primary_key=True),
     Column("trn", String(7), nullable=False, unique=True),
     Column("first_name", String(200), nullable=False),
     Column("last_name", String(200), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    _created_at(),
 )
 
 ect_periods = Table(
     "ect_at_school_periods", metadata,
-    Column("id", UUID(as_uuid=False), primary_key=True),
-    Column("teacher_id", UUID(as_uuid=False), ForeignKey("teachers.id"), nullable=False),
-    Column("school_id", UUID(as_uuid=False), nullable=False, index=True),
+    _uuid("id", primary_key=True),
+    _uuid("teacher_id", ForeignKey("teachers.id"), nullable=False),
+    _uuid("school_id", nullable=False, index=True),
     Column("started_on", Date, nullable=False),
     Column("finished_on", Date),
     Column("email", String(320), nullable=False),
     Column("working_pattern", String(20), nullable=False),
-    Column("appropriate_body_id", UUID(as_uuid=False)),
-    Column("registered_by_user_id", String(100), nullable=False),
-    Column("registered_by_email", String(320)),
-    Column("registered_by_name", String(300)),
-    Column("registered_for_organisation_id", UUID(as_uuid=False), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    _uuid("appropriate_body_id"),
+    *_registered_by(),
+    _created_at(),
+)
+
+mentor_periods = Table(
+    "mentor_at_school_periods", metadata,
+    _uuid("id", primary_key=True),
+    _uuid("teacher_id", ForeignKey("teachers.id"), nullable=False),
+    _uuid("school_id", nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("finished_on", Date),
+    Column("email", String(320), nullable=False),
+    *_registered_by(),
+    _created_at(),
 )
 
 training_periods = Table(
     "training_periods", metadata,
-    Column("id", UUID(as_uuid=False), primary_key=True),
-    Column("ect_period_id", UUID(as_uuid=False), ForeignKey("ect_at_school_periods.id"), nullable=False, index=True),
+    _uuid("id", primary_key=True),
+    _uuid("ect_period_id", ForeignKey("ect_at_school_periods.id")),
+    _uuid("mentor_period_id", ForeignKey("mentor_at_school_periods.id")),
     Column("programme", String(20), nullable=False),
-    Column("lead_provider_id", UUID(as_uuid=False)),
-    Column("delivery_partner_id", UUID(as_uuid=False)),
-    Column("partnership_id", UUID(as_uuid=False)),
+    _uuid("lead_provider_id"),
+    _uuid("delivery_partner_id"),
+    _uuid("partnership_id"),
     Column("expression_of_interest", Boolean, nullable=False),
     Column("cohort", Integer, nullable=False),
     Column("schedule", String(50)),
     Column("status", String(20), nullable=False),
+    Column("status_reason", String(200)),
     Column("started_on", Date, nullable=False),
     Column("finished_on", Date),
-    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    _created_at(),
+)
+
+mentorships = Table(
+    "mentorships", metadata,
+    _uuid("id", primary_key=True),
+    _uuid("ect_period_id", ForeignKey("ect_at_school_periods.id"), nullable=False),
+    _uuid("mentor_period_id", ForeignKey("mentor_at_school_periods.id"), nullable=False),
+    Column("started_on", Date, nullable=False),
+    Column("finished_on", Date),
+    _created_at(),
+)
+
+audit_entries = Table(
+    "audit_entries", metadata,
+    _uuid("id", primary_key=True),
+    _uuid("teacher_id"),
+    _uuid("subject_id", nullable=False),
+    _uuid("school_id"),
+    Column("action", String(50), nullable=False),
+    Column("actor", JSONB, nullable=False),
+    Column("acting_for_reason", Text),
+    Column("outcome", String(10), nullable=False),
+    Column("details", JSONB, nullable=False),
+    _created_at("at"),
 )
 
 mapper_registry = registry()
@@ -68,8 +119,8 @@ _mapped = False
 def start_mappers() -> None:
     global _mapped
     if not _mapped:
-        mapper_registry.map_imperatively(SchoolCopy, organisations)
-        mapper_registry.map_imperatively(Teacher, teachers)
-        mapper_registry.map_imperatively(EctPeriod, ect_periods)
-        mapper_registry.map_imperatively(TrainingPeriod, training_periods)
+        for cls, table in ((SchoolCopy, organisations), (Teacher, teachers), (EctPeriod, ect_periods),
+                           (MentorPeriod, mentor_periods), (TrainingPeriod, training_periods),
+                           (Mentorship, mentorships), (AuditEntry, audit_entries)):
+            mapper_registry.map_imperatively(cls, table)
         _mapped = True

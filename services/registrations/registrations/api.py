@@ -1,22 +1,24 @@
 """HTTP entrypoints: thin functions that turn a request into a command or query."""
-from flask import current_app
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ecf_shared.auth.authorisation import readable
-from ecf_shared.errors import NotFound
-from ecf_shared.web.app import context
+from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from registrations import commands
-from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS, EctPeriod, Teacher, TrainingPeriod
+from registrations import changes, commands, mentors, views
+from registrations.bulk_csv import read_rows
+from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
 
-blp = Blueprint("registrations", __name__, description="ECT registrations")
+blp = Blueprint("registrations", __name__, description="ECT and mentor registrations, mentorships and training")
+
+TRN = fields.String(required=True, validate=validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits."))
+SCHOOL_ID = fields.UUID(load_default=None, metadata={"description": "Required in blended mode; hat mode uses the acting school."})
 
 
 class RegisterEctSchema(Schema):
-    school_id = fields.UUID(load_default=None, metadata={"description": "Required in blended mode; hat mode uses the acting school."})
-    trn = fields.String(required=True, validate=validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits."))
+    school_id = SCHOOL_ID
+    trn = TRN
     date_of_birth = fields.Date(required=True)
     started_on = fields.Date(required=True)
     email = fields.Email(required=True, validate=validate.Length(max=320))
@@ -25,6 +27,44 @@ class RegisterEctSchema(Schema):
     training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     lead_provider_id = fields.UUID(load_default=None)
     cohort = fields.Integer(required=True, validate=validate.Range(min=2021, max=2100))
+    moving_from_another_school = fields.Boolean(load_default=False, metadata={
+        "description": "Confirms the teacher is moving here from a school where they are still registered: that "
+                       "registration ends the day before this one starts."})
+
+
+class RegisterMentorSchema(Schema):
+    school_id = SCHOOL_ID
+    trn = TRN
+    date_of_birth = fields.Date(required=True)
+    started_on = fields.Date(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    training_programme = fields.String(load_default="provider_led", validate=validate.OneOf(PROGRAMMES),
+                                       metadata={"description": "Mentor training is always provider-led."})
+    lead_provider_id = fields.UUID(required=True)
+    cohort = fields.Integer(required=True, validate=validate.Range(min=2021, max=2100))
+
+
+class LeaveSchema(Schema):
+    finished_on = fields.Date(required=True, metadata={"description": "The last day at the school."})
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class TrainingChangeSchema(Schema):
+    training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
+    lead_provider_id = fields.UUID(load_default=None)
+    started_on = fields.Date(required=True, metadata={"description": "The new training starts; the old ends the day before."})
+
+
+class MentorshipRequestSchema(Schema):
+    mentor_id = fields.UUID(required=True, metadata={"description": "The mentor registration at the ECT's school."})
+    started_on = fields.Date(required=True)
+
+
+class CorrectionSchema(Schema):
+    school_id = fields.UUID(load_default=None)
+    first_name = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    last_name = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    email = fields.Email(load_default=None, validate=validate.Length(max=320))
 
 
 class PersonSchema(Schema):
@@ -33,7 +73,7 @@ class PersonSchema(Schema):
     name = fields.String(allow_none=True)
 
 
-class EctSchema(Schema):
+class _TeacherAtSchoolSchema(Schema):
     id = fields.String()
     teacher_id = fields.String()
     trn = fields.String()
@@ -43,33 +83,71 @@ class EctSchema(Schema):
     started_on = fields.Date()
     finished_on = fields.Date(allow_none=True)
     email = fields.String()
-    working_pattern = fields.String()
-    appropriate_body_id = fields.String(allow_none=True)
-    training_programme = fields.String()
+    training_programme = fields.String(allow_none=True)
     lead_provider_id = fields.String(allow_none=True)
-    cohort = fields.Integer()
+    delivery_partner_id = fields.String(allow_none=True)
+    expression_of_interest = fields.Boolean()
+    cohort = fields.Integer(allow_none=True)
+    schedule = fields.String(allow_none=True)
+    training_status = fields.String(allow_none=True)
     registered_by = fields.Nested(PersonSchema)
     warnings = fields.List(fields.String())
 
 
-class EctQuerySchema(Schema):
+class EctSchema(_TeacherAtSchoolSchema):
+    working_pattern = fields.String()
+    appropriate_body_id = fields.String(allow_none=True)
+    mentor_id = fields.String(allow_none=True)
+
+
+class MentorSchema(_TeacherAtSchoolSchema):
+    pass
+
+
+class MentorshipSchema(Schema):
+    mentorship_id = fields.String()
+    ect_id = fields.String()
+    mentor_id = fields.String()
+    started_on = fields.Date()
+    finished_on = fields.Date(allow_none=True)
+
+
+class LeftSchema(Schema):
+    id = fields.String()
+    finished_on = fields.Date()
+
+
+class TeacherSchema(Schema):
+    id = fields.String()
+    trn = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    email = fields.String(allow_none=True)
+
+
+class AuditEntrySchema(Schema):
+    id = fields.String()
+    at = fields.DateTime()
+    action = fields.String()
+    outcome = fields.String(metadata={"description": "applied, or refused (a lead provider request a rule refused)"})
+    subject_id = fields.String()
+    teacher_id = fields.String(allow_none=True)
+    school_id = fields.String(allow_none=True)
+    actor = fields.Dict(metadata={"description": "type, user_id, email and name at the time, organisation acted for"})
+    acting_for_reason = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+class SchoolQuerySchema(Schema):
     school_id = fields.UUID()
 
 
-def _view(ect: EctPeriod, teacher: Teacher, training: TrainingPeriod) -> dict:
-    return {"id": ect.id, "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
-            "last_name": teacher.last_name, "school_id": ect.school_id, "started_on": ect.started_on,
-            "finished_on": ect.finished_on, "email": ect.email, "working_pattern": ect.working_pattern,
-            "appropriate_body_id": ect.appropriate_body_id, "training_programme": training.programme,
-            "lead_provider_id": training.lead_provider_id, "cohort": training.cohort,
-            "registered_by": {"user_id": ect.registered_by_user_id, "email": ect.registered_by_email,
-                              "name": ect.registered_by_name}}
+class AuditQuerySchema(Schema):
+    subject = fields.UUID(required=True, metadata={"description": "an ECT or mentor registration id, or a teacher id"})
 
 
-def _query(uow):
-    return (uow.session.query(EctPeriod, Teacher, TrainingPeriod)
-            .join(Teacher, Teacher.id == EctPeriod.teacher_id)
-            .join(TrainingPeriod, TrainingPeriod.ect_period_id == EctPeriod.id))
+def _lookup():
+    return context().extras["teacher_lookup"]
 
 
 @blp.route("/ects")
@@ -78,20 +156,29 @@ class Ects(MethodView):
     @blp.response(201, EctSchema)
     def post(self, body):
         """Register an ECT at a school (the TRN and date of birth are checked against TRS)."""
-        ctx = context()
-        with ctx.uow() as uow:
-            return commands.register_ect(uow, current_principal(), body, current_app.extensions["ecf"].extras["teacher_lookup"])
+        with context().uow() as uow:
+            return commands.register_ect(uow, current_principal(), body, _lookup())
 
-    @blp.arguments(EctQuerySchema, location="query")
+    @blp.arguments(SchoolQuerySchema, location="query")
     @blp.response(200, EctSchema(many=True))
     def get(self, query):
         """ECTs at the schools I may read (hat: the acting school; blended: all mine, or one by school_id)."""
-        scope = readable(current_principal(), organisation_id=query.get("school_id"), organisation_types=("school",))
         with context().uow() as uow:
-            q = _query(uow)
-            if not scope.everything:
-                q = q.filter(EctPeriod.school_id.in_(scope.organisation_ids))
-            return [_view(*row) for row in q.order_by(EctPeriod.created_at).limit(1000).all()]
+            return views.ects(uow, current_principal(), school_id=query.get("school_id"))
+
+
+@blp.route("/ects/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(201, EctSchema(many=True))
+def register_ects_in_bulk():
+    """Register up to 1,000 ECTs from a CSV (text/csv, or multipart with a `file`); the school is `school_id`
+    (query or form field) in blended mode. Every row is checked first, TRS included; any error writes nothing.
+    Columns: trn, date_of_birth, started_on, email, working_pattern, appropriate_body_id, training_programme,
+    lead_provider_id, cohort."""
+    school_id = request.args.get("school_id") or request.form.get("school_id")
+    rows = read_rows(request, RegisterEctSchema)
+    with context().uow() as uow:
+        return commands.bulk_register(uow, current_principal(), school_id, rows, _lookup())
 
 
 @blp.route("/ects/<uuid:ect_id>")
@@ -99,9 +186,85 @@ class Ect(MethodView):
     @blp.response(200, EctSchema)
     def get(self, ect_id):
         """One ECT registration, if it is at a school I may read."""
-        scope = readable(current_principal(), organisation_types=("school",))
         with context().uow() as uow:
-            row = _query(uow).filter(EctPeriod.id == str(ect_id)).first()
-            if row is None or not scope.allows(row[0].school_id):
-                raise NotFound("No such ECT registration.")
-            return _view(*row)
+            return views.one(views.ects(uow, current_principal(), ect_id=ect_id), "ECT registration")
+
+
+@blp.route("/ects/<uuid:ect_id>/leave", methods=["POST"])
+@blp.arguments(LeaveSchema)
+@blp.response(200, LeftSchema)
+def ect_leaves(body, ect_id):
+    """The ECT leaves the school: their training and mentorship there end on the same day."""
+    with context().uow() as uow:
+        return changes.leave(uow, current_principal(), "ect", ect_id, body)
+
+
+@blp.route("/ects/<uuid:ect_id>/training", methods=["POST"])
+@blp.arguments(TrainingChangeSchema)
+@blp.response(200, EctSchema)
+def change_training(body, ect_id):
+    """Change the ECT's training programme or lead provider from a date (history is kept)."""
+    with context().uow() as uow:
+        return changes.change_training(uow, current_principal(), ect_id, body)
+
+
+@blp.route("/ects/<uuid:ect_id>/mentorship", methods=["POST"])
+@blp.arguments(MentorshipRequestSchema)
+@blp.response(201, MentorshipSchema)
+def assign_mentor(body, ect_id):
+    """Assign or change the ECT's mentor (same school, inside both registrations)."""
+    with context().uow() as uow:
+        return mentors.assign_mentor(uow, current_principal(), ect_id, body)
+
+
+@blp.route("/mentors")
+class Mentors(MethodView):
+    @blp.arguments(RegisterMentorSchema)
+    @blp.response(201, MentorSchema)
+    def post(self, body):
+        """Register a mentor at a school (checked against TRS); a mentor may mentor at several schools."""
+        with context().uow() as uow:
+            return mentors.register_mentor(uow, current_principal(), body, _lookup())
+
+    @blp.arguments(SchoolQuerySchema, location="query")
+    @blp.response(200, MentorSchema(many=True))
+    def get(self, query):
+        """Mentors at the schools I may read."""
+        with context().uow() as uow:
+            return views.mentors(uow, current_principal(), school_id=query.get("school_id"))
+
+
+@blp.route("/mentors/<uuid:mentor_id>")
+class Mentor(MethodView):
+    @blp.response(200, MentorSchema)
+    def get(self, mentor_id):
+        """One mentor registration, if it is at a school I may read."""
+        with context().uow() as uow:
+            return views.one(views.mentors(uow, current_principal(), mentor_id=mentor_id), "mentor registration")
+
+
+@blp.route("/mentors/<uuid:mentor_id>/leave", methods=["POST"])
+@blp.arguments(LeaveSchema)
+@blp.response(200, LeftSchema)
+def mentor_leaves(body, mentor_id):
+    """The mentor leaves the school: their training and mentorships there end on the same day."""
+    with context().uow() as uow:
+        return changes.leave(uow, current_principal(), "mentor", mentor_id, body)
+
+
+@blp.route("/teachers/<uuid:teacher_id>", methods=["PATCH"])
+@blp.arguments(CorrectionSchema)
+@blp.response(200, TeacherSchema)
+def correct_teacher(body, teacher_id):
+    """Correct a teacher's name, or the email the school holds for them."""
+    with context().uow() as uow:
+        return changes.correct_details(uow, current_principal(), teacher_id, body)
+
+
+@blp.route("/audit", methods=["GET"])
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditEntrySchema(many=True))
+def audit_trail(query):
+    """Who changed what about a registration or teacher (the registering user first), at schools I may read."""
+    with context().uow() as uow:
+        return views.audit_trail(uow, current_principal(), str(query["subject"]))

@@ -1,90 +1,171 @@
-"""Handlers for the school's commands: plain functions of a unit of work and the command's data."""
+"""Registering ECTs (one, a move from another school, or many from a CSV): plain functions of a unit of work.
+
+Every registration is checked in full first (`check_ect`, which asks TRS through trs-sync) and only then written
+(`write_ect`), so a bulk file can be checked row by row before anything is written."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy.exc import IntegrityError
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
-from ecf_shared.errors import Invalid
+from ecf_shared.errors import AppError, Invalid
 from ecf_shared.uow import UnitOfWork
+from registrations import audit, payloads, views
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, SchoolCopy, Teacher, TrainingPeriod
+from registrations.periods import finish_dependants, insert, open_school, organisation
+
+BULK_LIMIT = 1000
+DEFAULT_SCHEDULE = "ecf-standard-september"
 
 
-def _organisation(uow, organisation_id: str | None, expected_type: str, field: str) -> SchoolCopy | None:
-    if organisation_id is None:
-        return None
-    org = uow.session.get(SchoolCopy, str(organisation_id))
-    if org is None or org.type != expected_type:
-        raise Invalid(f"Unknown {expected_type.replace('_', ' ')}.", fields={field: [f"Not a known {expected_type.replace('_', ' ')}."]})
-    return org
+@dataclass
+class CheckedEct:
+    cmd: dict
+    record: dict  # trs-sync's record of the teacher
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def trn(self) -> str:
+        return self.record["trn"]  # a merged TRN has been followed to the current one
+
+
+def school_for(uow, principal: Principal, school_id) -> SchoolCopy:
+    target = writable(principal, organisation_id=school_id, permission="register_teachers",
+                      organisation_types=("school",), field="school_id")
+    return open_school(uow, target)
+
+
+def check_ect(uow, principal: Principal, school: SchoolCopy, cmd: dict, lookup) -> CheckedEct:
+    ab = organisation(uow, cmd.get("appropriate_body_id"), "appropriate_body", "appropriate_body_id")
+    if ab is not None:
+        rules.check_appropriate_body(school.state_funded, ab.establishment_type)
+    organisation(uow, cmd.get("lead_provider_id"), "lead_provider", "lead_provider_id")
+    rules.check_programme(cmd["training_programme"], cmd.get("lead_provider_id"))
+    rules.check_start_date(cmd["started_on"], date.today())
+    rules.check_cohort(cmd["cohort"], cmd["started_on"])
+    record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
+    checked = CheckedEct(cmd, record, rules.check_teacher_may_start_induction(record))
+    _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False), lock=False)
+    return checked
+
+
+def _check_not_registered(uow, trn: str, school_id: str, moving: bool, *, lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
+    """The teacher and their open ECT period elsewhere that this registration moves them from, if any."""
+    q = uow.session.query(Teacher).filter_by(trn=trn)
+    teacher = (q.with_for_update() if lock else q).first()
+    if teacher is None:
+        return None, None
+    open_period = uow.session.query(EctPeriod).filter_by(teacher_id=teacher.id, finished_on=None).first()
+    if open_period is None:
+        return teacher, None
+    if open_period.school_id == school_id:
+        raise rules.already_registered(True)
+    if not moving:
+        raise rules.already_registered(False)
+    return teacher, open_period
 
 
 def register_ect(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) -> dict:
-    school_id = writable(principal, organisation_id=cmd.get("school_id"), permission="register_teachers",
-                         organisation_types=("school",), field="school_id")
-    school = _organisation(uow, school_id, "school", "school_id")
-    if school.status == "closed":
-        raise Invalid("This school is closed.", code="school_closed", fields={"school_id": ["School is closed."]})
-    _organisation(uow, cmd.get("appropriate_body_id"), "appropriate_body", "appropriate_body_id")
-    _organisation(uow, cmd.get("lead_provider_id"), "lead_provider", "lead_provider_id")
-    rules.check_programme(cmd["training_programme"], cmd.get("lead_provider_id"))
-    rules.check_start_date(cmd["started_on"], date.today())
+    school = school_for(uow, principal, cmd.get("school_id"))
+    checked = check_ect(uow, principal, school, cmd, lookup)
+    view = write_ect(uow, principal, school, checked)
+    _commit(uow)
+    return view
 
-    record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
-    warnings = rules.check_teacher_may_start_induction(record)
-    trn = record["trn"]  # a merged TRN has been followed to the current one
 
-    teacher = uow.session.query(Teacher).filter_by(trn=trn).with_for_update().first()
+def bulk_register(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]], lookup) -> list[dict]:
+    """`rows` pairs each CSV line number with its parsed command or the error parsing it. All or nothing."""
+    school = school_for(uow, principal, school_id)
+    if not rows:
+        raise Invalid("The file has no rows.", code="empty_file")
+    if len(rows) > BULK_LIMIT:
+        raise Invalid(f"A file may have at most {BULK_LIMIT:,} rows; this one has {len(rows):,}. Split it and try again.",
+                      code="too_many_rows")
+    checked, errors, first_line_of = [], [], {}
+    for line, cmd in rows:
+        try:
+            if isinstance(cmd, AppError):
+                raise cmd
+            if cmd["trn"] in first_line_of:
+                raise Invalid(f"This TRN is also on line {first_line_of[cmd['trn']]}.", code="duplicate_row",
+                              fields={"trn": ["Duplicate TRN in this file."]})
+            first_line_of[cmd["trn"]] = line
+            checked.append(check_ect(uow, principal, school, {**cmd, "moving_from_another_school": False}, lookup))
+        except AppError as error:
+            if error.status == 503:
+                raise
+            errors.append({"line": line, "code": error.code, "message": error.message, "fields": error.fields})
+    if errors:
+        raise Invalid(f"{len(errors)} of {len(rows)} rows have errors; nothing was registered. Correct them and "
+                      "upload the file again.", code="rows_invalid", details={"rows": errors})
+    views_ = [write_ect(uow, principal, school, c) for c in checked]
+    _commit(uow)
+    return views_
+
+
+def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked: CheckedEct) -> dict:
+    cmd, record = checked.cmd, checked.record
+    teacher, moving_from = _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False),
+                                                 lock=True)
     if teacher is None:
-        teacher = Teacher(trn=trn, first_name=record["first_name"], last_name=record["last_name"])
-        uow.session.add(teacher)
-    else:
-        open_period = uow.session.query(EctPeriod).filter_by(teacher_id=teacher.id, finished_on=None).first()
-        if open_period is not None:
-            raise rules.already_registered(open_period.school_id == school_id)
+        teacher = Teacher(trn=checked.trn, first_name=record["first_name"], last_name=record["last_name"])
+        # Another request registering the same teacher at the same moment makes the database refuse one of them.
+        insert(uow, rules.already_registered(True), teacher)
+    actor = principal.event_actor(school.id)
+    if moving_from is not None:
+        left_on = cmd["started_on"] - timedelta(days=1)
+        rules.check_finish(moving_from.started_on, left_on, field="started_on")
+        moving_from.finished_on = left_on
+        finish_dependants(uow, ect_period=moving_from, finished_on=left_on, actor=actor)
+        uow.session.flush()
 
-    ect = EctPeriod(teacher_id=teacher.id, school_id=school_id, started_on=cmd["started_on"], email=cmd["email"],
+    ect = EctPeriod(teacher_id=teacher.id, school_id=school.id, started_on=cmd["started_on"], email=cmd["email"],
                     working_pattern=cmd["working_pattern"], appropriate_body_id=_str(cmd.get("appropriate_body_id")),
                     registered_by_user_id=principal.user_id, registered_by_email=principal.email,
-                    registered_by_name=principal.name, registered_for_organisation_id=school_id)
+                    registered_by_name=principal.name, registered_for_organisation_id=school.id)
+    provider_led = cmd["training_programme"] == "provider_led"
     training = TrainingPeriod(ect_period_id=ect.id, programme=cmd["training_programme"], cohort=cmd["cohort"],
                               started_on=cmd["started_on"], lead_provider_id=_str(cmd.get("lead_provider_id")),
-                              expression_of_interest=cmd["training_programme"] == "provider_led",
-                              schedule="ecf-standard-september" if cmd["training_programme"] == "provider_led" else None)
-    uow.session.add_all([ect, training])
-    try:
-        uow.session.flush()
-    except IntegrityError:
-        # Another request registered the same teacher at the same moment: the database said no.
-        uow.session.rollback()
-        raise rules.already_registered(True) from None
+                              expression_of_interest=provider_led, schedule=DEFAULT_SCHEDULE if provider_led else None)
+    insert(uow, rules.already_registered(True), ect, training)
 
-    actor = principal.event_actor(school_id)
-    uow.publish("registrations.ect.registered", {
-        "ect_period_id": ect.id, "teacher_id": teacher.id, "trn": teacher.trn,
-        "first_name": teacher.first_name, "last_name": teacher.last_name,
-        "school_id": school_id, "school_urn": school.urn, "started_on": ect.started_on, "email": ect.email,
-        "working_pattern": ect.working_pattern, "appropriate_body_id": ect.appropriate_body_id,
-        "qts_awarded_on": record.get("qts_awarded_on"),
-        "training": {"training_period_id": training.id, "programme": training.programme,
-                     "lead_provider_id": training.lead_provider_id, "expression_of_interest": training.expression_of_interest,
-                     "cohort": training.cohort, "schedule": training.schedule, "status": training.status,
-                     "started_on": training.started_on},
-        "registered_by": {"user_id": principal.user_id, "email": principal.email, "name": principal.name,
-                          "organisation_id": school_id},
-        "registered_at": datetime.now(timezone.utc),
-    }, actor=actor)
-    uow.commit()
-    return {"id": ect.id, "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
-            "last_name": teacher.last_name, "school_id": school_id, "started_on": ect.started_on, "email": ect.email,
+    by = payloads.registered_by(principal, school.id)
+    details = {"trn": teacher.trn, "started_on": ect.started_on, "email": ect.email, "cohort": training.cohort,
+               "training_programme": training.programme, "lead_provider_id": training.lead_provider_id}
+    if moving_from is None:
+        audit.record_by(uow, principal, school.id, action="ect_registered", subject_id=ect.id, teacher_id=teacher.id,
+                        details=details)
+        uow.publish("registrations.ect.registered", {
+            "ect_period_id": ect.id, "teacher_id": teacher.id, "trn": teacher.trn,
+            "first_name": teacher.first_name, "last_name": teacher.last_name,
+            "school_id": school.id, "school_urn": school.urn, "started_on": ect.started_on, "email": ect.email,
             "working_pattern": ect.working_pattern, "appropriate_body_id": ect.appropriate_body_id,
-            "training_programme": training.programme, "lead_provider_id": training.lead_provider_id,
-            "cohort": training.cohort, "registered_by": {"user_id": principal.user_id, "email": principal.email,
-                                                         "name": principal.name},
-            "warnings": warnings}
+            "qts_awarded_on": record.get("qts_awarded_on"), "training": payloads.training(training),
+            "registered_by": by, "registered_at": datetime.now(timezone.utc),
+        }, actor=actor)
+    else:
+        audit.record_by(uow, principal, school.id, action="ect_moved_in", subject_id=ect.id, teacher_id=teacher.id,
+                        details={**details, "from_period_id": moving_from.id, "from_school_id": moving_from.school_id})
+        uow.publish("registrations.teacher.moved_school", {
+            "teacher_id": teacher.id, "trn": teacher.trn, "from_period_id": moving_from.id,
+            "from_school_id": moving_from.school_id, "to_period_id": ect.id, "to_school_id": school.id,
+            "to_school_urn": school.urn, "moved_on": ect.started_on, "email": ect.email,
+            "working_pattern": ect.working_pattern, "appropriate_body_id": ect.appropriate_body_id,
+            "training": payloads.training(training), "registered_by": by,
+        }, actor=actor)
+    return {**views.ect_view(ect, teacher, training, None), "warnings": checked.warnings}
+
+
+def _commit(uow: UnitOfWork) -> None:
+    try:
+        uow.commit()
+    except IntegrityError:
+        uow.rollback()
+        raise rules.already_registered(True) from None
 
 
 def _str(value) -> str | None:

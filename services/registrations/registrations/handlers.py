@@ -1,10 +1,14 @@
 """Event handlers: plain functions of (unit of work, event)."""
 from __future__ import annotations
 
-from ecf_shared.events.envelope import Event
+from ecf_shared.errors import Invalid
+from ecf_shared.events.envelope import Actor, Event
 from ecf_shared.uow import UnitOfWork
+from registrations import audit
 from registrations.adapters import start_mappers
-from registrations.domain.model import SchoolCopy
+from registrations.changes import publish_training_changed
+from registrations.domain import rules
+from registrations.domain.model import EctPeriod, MentorPeriod, SchoolCopy, Teacher, TrainingPeriod
 
 
 def copy_organisation(uow: UnitOfWork, event: Event) -> None:
@@ -16,6 +20,86 @@ def copy_organisation(uow: UnitOfWork, event: Event) -> None:
         uow.session.add(org)
     org.type, org.name, org.urn, org.status = data["type"], data["name"], data["urn"], data["status"]
     org.state_funded, org.eligible = data.get("state_funded"), data.get("eligible")
+    org.establishment_type = data.get("establishment_type")  # for appropriate bodies: their kind (rules.AB_KINDS)
+
+
+def _lead_provider(uow, lead_provider_id: str) -> Actor:
+    org = uow.session.get(SchoolCopy, lead_provider_id)
+    return Actor(type="lead_provider", organisation_id=lead_provider_id, name=org.name if org else None)
+
+
+def _periods_of(training: TrainingPeriod):
+    """(participant type, the ECT or mentor period) a training period belongs to."""
+    if training.ect_period_id:
+        return "ect", EctPeriod, training.ect_period_id
+    return "mentor", MentorPeriod, training.mentor_period_id
+
+
+def link_partnership(uow: UnitOfWork, event: Event) -> None:
+    """Provider-led training at the school with this lead provider and cohort moves onto the partnership."""
+    data = event.data
+    school_id, lead_provider_id, partnership_id = str(data["school_id"]), str(data["lead_provider_id"]), str(data["partnership_id"])
+    delivery_partner_id = str(data["delivery_partner_id"])
+    actor = _lead_provider(uow, lead_provider_id)
+    for participant_type, cls, fk in (("ect", EctPeriod, TrainingPeriod.ect_period_id),
+                                      ("mentor", MentorPeriod, TrainingPeriod.mentor_period_id)):
+        rows = (uow.session.query(TrainingPeriod, cls).join(cls, cls.id == fk)
+                .filter(cls.school_id == school_id, TrainingPeriod.finished_on.is_(None),
+                        TrainingPeriod.programme == "provider_led", TrainingPeriod.lead_provider_id == lead_provider_id,
+                        TrainingPeriod.cohort == data["cohort"])
+                .with_for_update(of=TrainingPeriod).all())
+        for training, period in rows:
+            if training.partnership_id == partnership_id and training.delivery_partner_id == delivery_partner_id:
+                continue
+            training.partnership_id, training.delivery_partner_id = partnership_id, delivery_partner_id
+            training.expression_of_interest = False
+            teacher = uow.session.get(Teacher, period.teacher_id)
+            audit.record(uow, actor=actor, action="training_partnership_linked", subject_id=period.id,
+                         teacher_id=teacher.id, school_id=school_id,
+                         details={"training_period_id": training.id, "partnership_id": partnership_id,
+                                  "delivery_partner_id": delivery_partner_id})
+            publish_training_changed(uow, teacher, participant_type, period.id, school_id, training,
+                                     "partnership_linked", event.occurred_at.date(), actor)
+
+
+def apply_participant_action(uow: UnitOfWork, event: Event) -> None:
+    """A lead provider's withdraw/defer/resume/schedule change, applied to the teacher's current training with
+    that lead provider. lp-api validates these too, so a request a rule refuses is kept in the audit trail as
+    refused rather than raised: retrying it could never succeed."""
+    data = event.data
+    teacher_id, lead_provider_id = str(data["participant_id"]), str(data["lead_provider_id"])
+    actor = _lead_provider(uow, lead_provider_id)
+    fk, cls = ((TrainingPeriod.ect_period_id, EctPeriod) if data["participant_type"] == "ect"
+               else (TrainingPeriod.mentor_period_id, MentorPeriod))
+    row = (uow.session.query(TrainingPeriod, cls).join(cls, cls.id == fk)
+           .filter(cls.teacher_id == teacher_id, TrainingPeriod.finished_on.is_(None),
+                   TrainingPeriod.lead_provider_id == lead_provider_id)
+           .order_by(TrainingPeriod.started_on.desc()).with_for_update(of=TrainingPeriod).first())
+    request = {k: data[k] for k in ("action", "reason", "schedule_identifier", "effective_on", "participant_type")}
+    if row is None:
+        audit.record(uow, actor=actor, action=f"lead_provider_{data['action']}", subject_id=teacher_id,
+                     teacher_id=teacher_id, school_id=None, outcome="refused",
+                     details={**request, "refusal": "No current training with this lead provider."})
+        return
+    training, period = row
+    try:
+        change = rules.check_lead_provider_action(training.status, data["action"], data.get("reason"),
+                                                  data.get("schedule_identifier"))
+    except Invalid as refused:
+        audit.record(uow, actor=actor, action=f"lead_provider_{data['action']}", subject_id=period.id,
+                     teacher_id=teacher_id, school_id=period.school_id, outcome="refused",
+                     details={**request, "training_period_id": training.id, "refusal": refused.message})
+        return
+    if change == "schedule_changed":
+        training.schedule = data["schedule_identifier"]
+    else:
+        training.status = {"withdrawn": "withdrawn", "deferred": "deferred", "resumed": "active"}[change]
+        training.status_reason = data.get("reason")
+    audit.record(uow, actor=actor, action=f"training_{change}", subject_id=period.id, teacher_id=teacher_id,
+                 school_id=period.school_id, details={**request, "training_period_id": training.id})
+    teacher = uow.session.get(Teacher, teacher_id)
+    publish_training_changed(uow, teacher, data["participant_type"], period.id, period.school_id, training, change,
+                             data["effective_on"], actor, reason=data.get("reason"))
 
 
 def handlers(settings, db) -> dict:
@@ -24,4 +108,7 @@ def handlers(settings, db) -> dict:
         "accounts.organisation.created": copy_organisation,
         "accounts.organisation.updated": copy_organisation,
         "accounts.organisation.closed": copy_organisation,
+        "lp-api.partnership.created": link_partnership,
+        "lp-api.partnership.updated": link_partnership,
+        "lp-api.participant.action_requested": apply_participant_action,
     }

@@ -11,6 +11,46 @@ SCHOOL = str(uuid.uuid4())
 OTHER_SCHOOL = str(uuid.uuid4())
 LEAD_PROVIDER = str(uuid.uuid4())
 AB = str(uuid.uuid4())
+INDEPENDENT_SCHOOL = str(uuid.uuid4())
+LA_AB = str(uuid.uuid4())
+NATIONAL_AB = str(uuid.uuid4())
+OTHER_LEAD_PROVIDER = str(uuid.uuid4())
+
+ORGANISATIONS = (
+    {"organisation_id": SCHOOL, "type": "school", "name": "Oakfield Primary", "urn": "100001", "state_funded": True},
+    {"organisation_id": OTHER_SCHOOL, "type": "school", "name": "Riverside Academy", "urn": "100002"},
+    {"organisation_id": INDEPENDENT_SCHOOL, "type": "school", "name": "Hillcrest College", "urn": "100003",
+     "state_funded": False},
+    {"organisation_id": LEAD_PROVIDER, "type": "lead_provider", "name": "Northern Lights"},
+    {"organisation_id": OTHER_LEAD_PROVIDER, "type": "lead_provider", "name": "Southern Stars"},
+    {"organisation_id": AB, "type": "appropriate_body", "name": "Kingsbridge TSH"},  # no kind: a hub
+    {"organisation_id": LA_AB, "type": "appropriate_body", "name": "Shire Council", "establishment_type": "local_authority"},
+    {"organisation_id": NATIONAL_AB, "type": "appropriate_body", "name": "National AB", "establishment_type": "national"},
+)
+
+
+def auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def ect_body(**overrides):
+    data = {"trn": "1234567", "date_of_birth": "1995-04-01", "started_on": "2026-09-01", "email": "ada@school.example",
+            "working_pattern": "full_time", "appropriate_body_id": AB, "training_programme": "provider_led",
+            "lead_provider_id": LEAD_PROVIDER, "cohort": 2026}
+    data.update(overrides)
+    return data
+
+
+def mentor_body(**overrides):
+    data = {"trn": "8000001", "date_of_birth": "1995-04-01", "started_on": "2026-09-01", "email": "max@school.example",
+            "lead_provider_id": LEAD_PROVIDER, "cohort": 2026}
+    data.update(overrides)
+    return data
+
+
+def staff_acting_for(token_issuer, school_id, reason="Support ticket 4821: school asked for help"):
+    return token_issuer.issue(staff_role="admin", acting_for={"organisation_id": school_id, "reason": reason},
+                              email="sam.staff@education.gov.uk", name="Sam Staff")
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +72,7 @@ def svc(service, fake_trs_sync):
     fake_trs_sync.teachers.clear()
     fake_trs_sync.deactivated.clear()
     fake_trs_sync.down = False
-    for org_id, org_type, name, urn in ((SCHOOL, "school", "Oakfield Primary", "100001"),
-                                        (OTHER_SCHOOL, "school", "Riverside Academy", "100002"),
-                                        (LEAD_PROVIDER, "lead_provider", "Northern Lights", None),
-                                        (AB, "appropriate_body", "Kingsbridge TSH", None)):
-        service.send("accounts.organisation.created", {"organisation_id": org_id, "type": org_type, "name": name,
-                                                        "urn": urn, "status": "open"})
+    for org in ORGANISATIONS:
+        service.send("accounts.organisation.created", {"status": "open", **org})
     service.consume()
     return service

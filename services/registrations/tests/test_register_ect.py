@@ -1,19 +1,9 @@
 """Schools register ECTs: TRS checks, refusals, scoping and who registered whom."""
 import threading
 
-from conftest import AB, LEAD_PROVIDER, OTHER_SCHOOL, SCHOOL
-
-
-def body(**overrides):
-    data = {"trn": "1234567", "date_of_birth": "1995-04-01", "started_on": "2026-09-01", "email": "ada@school.example",
-            "working_pattern": "full_time", "appropriate_body_id": AB, "training_programme": "provider_led",
-            "lead_provider_id": LEAD_PROVIDER, "cohort": 2026}
-    data.update(overrides)
-    return data
-
-
-def auth(token):
-    return {"Authorization": f"Bearer {token}"}
+from conftest import (AB, INDEPENDENT_SCHOOL, LA_AB, LEAD_PROVIDER, NATIONAL_AB, OTHER_SCHOOL, SCHOOL, auth,
+                      staff_acting_for)
+from conftest import ect_body as body
 
 
 def test_school_user_registers_an_ect_and_the_event_names_who_did_it(svc, fake_trs_sync, token_issuer):
@@ -143,3 +133,65 @@ def test_same_trn_registered_at_the_same_moment_by_two_users_one_wins(svc, fake_
     assert sorted(r.status_code for r in results) == [201, 409]
     assert [r for r in results if r.status_code == 409][0].json["code"] == "already_registered_here"
     assert len(svc.outbox_events("registrations.ect.registered")) == 1
+
+
+def test_who_registered_an_ect_is_answered_from_the_audit_trail(svc, fake_trs_sync, token_issuer):
+    fake_trs_sync.add("1234567")
+    token = token_issuer.school_user(SCHOOL, email="bob@oakfield.example", name="Bob Teacher")
+    ect = svc.client.post("/ects", json=body(), headers=auth(token)).json
+    [entry] = svc.client.get(f"/audit?subject={ect['id']}", headers=auth(token)).json
+    assert entry["action"] == "ect_registered" and entry["outcome"] == "applied"
+    assert entry["actor"] == {"type": "school_user", "user_id": ect["registered_by"]["user_id"],
+                              "email": "bob@oakfield.example", "name": "Bob Teacher", "organisation_id": SCHOOL}
+    assert svc.client.get(f"/audit?subject={ect['teacher_id']}", headers=auth(token)).json == [entry]
+    outsider = token_issuer.school_user(OTHER_SCHOOL)
+    assert svc.client.get(f"/audit?subject={ect['id']}", headers=auth(outsider)).json == []
+
+
+def test_staff_acting_for_a_school_register_with_the_reason_audited(svc, fake_trs_sync, token_issuer):
+    fake_trs_sync.add("1234567")
+    staff = staff_acting_for(token_issuer, SCHOOL)
+    created = svc.client.post("/ects", json=body(), headers=auth(staff))
+    assert created.status_code == 201 and created.json["school_id"] == SCHOOL
+    [entry] = svc.client.get(f"/audit?subject={created.json['id']}", headers=auth(staff)).json
+    assert entry["actor"]["type"] == "staff" and entry["actor"]["email"] == "sam.staff@education.gov.uk"
+    assert entry["actor"]["organisation_id"] == SCHOOL
+    assert entry["acting_for_reason"] == "Support ticket 4821: school asked for help"
+    [event] = svc.outbox_events("registrations.ect.registered")
+    assert event["actor"]["type"] == "staff" and event["data"]["registered_by"]["organisation_id"] == SCHOOL
+    read_only = token_issuer.issue(staff_role="read_only", acting_for={"organisation_id": SCHOOL, "reason": "look"})
+    assert svc.client.post("/ects", json=body(trn="1111111"), headers=auth(read_only)).status_code == 403
+
+
+def test_appropriate_body_must_suit_the_school_type(svc, fake_trs_sync, token_issuer):
+    for trn in ("1000001", "1000002", "1000003", "1000004"):
+        fake_trs_sync.add(trn)
+    state = token_issuer.school_user(SCHOOL)
+    independent = token_issuer.school_user(INDEPENDENT_SCHOOL)
+    la_at_state = svc.client.post("/ects", json=body(trn="1000001", appropriate_body_id=LA_AB), headers=auth(state))
+    national_at_state = svc.client.post("/ects", json=body(trn="1000001", appropriate_body_id=NATIONAL_AB), headers=auth(state))
+    la_at_independent = svc.client.post("/ects", json=body(trn="1000002", appropriate_body_id=LA_AB), headers=auth(independent))
+    for refused in (la_at_state, national_at_state, la_at_independent):
+        assert refused.status_code == 422 and refused.json["code"] == "appropriate_body_not_allowed"
+        assert "appropriate_body_id" in refused.json["fields"]
+    assert "teaching school hub" in la_at_state.json["message"]
+    assert "independent" in la_at_independent.json["message"].lower()
+    assert svc.outbox_events() == []
+    assert svc.client.post("/ects", json=body(trn="1000003", appropriate_body_id=NATIONAL_AB),
+                           headers=auth(independent)).status_code == 201
+    assert svc.client.post("/ects", json=body(trn="1000004", appropriate_body_id=AB), headers=auth(independent)).status_code == 201
+
+
+def test_cohort_must_match_the_start_date(svc, fake_trs_sync, token_issuer):
+    fake_trs_sync.add("1234567")
+    token = token_issuer.school_user(SCHOOL)
+    wrong = svc.client.post("/ects", json=body(cohort=2024), headers=auth(token))
+    assert wrong.status_code == 422 and wrong.json["code"] == "cohort_mismatch" and "2026" in wrong.json["fields"]["cohort"][0]
+    assert svc.outbox_events() == []
+
+
+def test_every_endpoint_is_in_the_openapi_document(svc):
+    paths = svc.client.get("/openapi.json").json["paths"]
+    assert {"/ects", "/ects/bulk", "/ects/{ect_id}", "/ects/{ect_id}/leave", "/ects/{ect_id}/training",
+            "/ects/{ect_id}/mentorship", "/mentors", "/mentors/{mentor_id}", "/mentors/{mentor_id}/leave",
+            "/teachers/{teacher_id}", "/audit"} <= set(paths)

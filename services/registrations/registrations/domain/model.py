@@ -1,4 +1,4 @@
-"""Teachers as a school sees them: ECT periods at schools and training periods (free of the ORM)."""
+"""Teachers as a school sees them: ECT and mentor periods at schools, training periods and mentorships (free of the ORM)."""
 from __future__ import annotations
 
 import uuid
@@ -40,8 +40,25 @@ class EctPeriod:
 
 
 @dataclass
+class MentorPeriod:
+    teacher_id: str
+    school_id: str
+    started_on: date
+    email: str
+    registered_by_user_id: str
+    registered_by_email: str | None
+    registered_by_name: str | None
+    registered_for_organisation_id: str
+    finished_on: date | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
 class TrainingPeriod:
-    ect_period_id: str
+    """Belongs to exactly one ECT period or one mentor period."""
+
+    ect_period_id: str | None
     programme: str
     cohort: int
     started_on: date
@@ -51,9 +68,40 @@ class TrainingPeriod:
     expression_of_interest: bool = False
     schedule: str | None = None
     status: str = "active"
+    status_reason: str | None = None
+    finished_on: date | None = None
+    mentor_period_id: str | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class Mentorship:
+    ect_period_id: str
+    mentor_period_id: str
+    started_on: date
     finished_on: date | None = None
     id: str = field(default_factory=_id)
     created_at: datetime | None = None
+
+
+@dataclass
+class AuditEntry:
+    """One change (or refused change) to a teacher's registration, with its actor copied at the time.
+
+    `subject_id` is the ECT or mentor period changed (the teacher for teacher-wide changes); `outcome` is
+    `applied` or `refused` (lead provider requests that failed a rule are kept, not applied)."""
+
+    teacher_id: str | None
+    subject_id: str
+    school_id: str | None
+    action: str
+    actor: dict
+    acting_for_reason: str | None = None
+    outcome: str = "applied"
+    details: dict = field(default_factory=dict)
+    id: str = field(default_factory=_id)
+    at: datetime | None = None
 
 
 @dataclass
@@ -67,3 +115,4 @@ class SchoolCopy:
     status: str
     state_funded: bool | None = None
     eligible: bool | None = None
+    establishment_type: str | None = None

@@ -45,3 +45,108 @@ def already_registered(at_this_school: bool) -> Conflict:
         return Conflict("This teacher is already registered as an ECT at your school.", code="already_registered_here")
     return Conflict("This teacher has an open ECT registration at another school. Ask that school to record that "
                     "they have left, or contact support if they have moved.", code="registered_elsewhere")
+
+
+# --- appropriate bodies and cohorts ------------------------------------------------------------------
+
+# accounts' organisation payload has no field for an appropriate body's kind, so for appropriate bodies its
+# `establishment_type` carries it: "teaching_school_hub", "national" or "local_authority". Demo data may lack
+# it; an unknown kind is treated as a teaching school hub (the kind every school may name).
+AB_KINDS = ("teaching_school_hub", "national", "local_authority")
+
+
+def appropriate_body_kind(establishment_type: str | None) -> str:
+    return establishment_type if establishment_type in AB_KINDS else "teaching_school_hub"
+
+
+def check_appropriate_body(school_state_funded: bool | None, ab_establishment_type: str | None) -> None:
+    """A state-funded school may only name a teaching school hub; an independent school a national body or a
+    hub, never a local authority. A school whose funding is unknown is held to the state-funded rule."""
+    kind = appropriate_body_kind(ab_establishment_type)
+    if school_state_funded is False:
+        if kind == "local_authority":
+            raise Invalid("An independent school cannot name a local authority as its appropriate body. Choose a "
+                          "national appropriate body or a teaching school hub.", code="appropriate_body_not_allowed",
+                          fields={"appropriate_body_id": ["Independent schools use a national body or a teaching school hub."]})
+    elif kind != "teaching_school_hub":
+        raise Invalid("A state-funded school must name a teaching school hub as its appropriate body.",
+                      code="appropriate_body_not_allowed",
+                      fields={"appropriate_body_id": ["State-funded schools use a teaching school hub."]})
+
+
+def academic_year(day: date) -> int:
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def check_cohort(cohort: int, started_on: date) -> None:
+    """The cohort is the academic year (September to August) the teacher starts in; someone starting in the
+    summer term may instead join the next cohort, whose training starts in September."""
+    year = academic_year(started_on)
+    allowed = {year, year + 1} if 4 <= started_on.month <= 8 else {year}
+    if cohort not in allowed:
+        choices = " or ".join(str(c) for c in sorted(allowed))
+        raise Invalid(f"A teacher starting on {started_on.isoformat()} belongs to the {choices} cohort.",
+                      code="cohort_mismatch", fields={"cohort": [f"Must be {choices} for this start date."]})
+
+
+# --- mentors and mentorships ----------------------------------------------------------------------------
+
+def check_mentor_programme(programme: str) -> None:
+    if programme != "provider_led":
+        raise Invalid("Mentor training is always provider-led.",
+                      fields={"training_programme": ["Mentors always have provider-led training."]})
+
+
+def check_may_mentor(teacher: dict) -> None:
+    if teacher.get("prohibited_from_teaching"):
+        raise Invalid("This teacher is prohibited from teaching. Contact the Teaching Regulation Agency.",
+                      code="prohibited_from_teaching", fields={"trn": ["Prohibited from teaching."]})
+
+
+def already_mentoring() -> Conflict:
+    return Conflict("This teacher is already registered as a mentor at your school for those dates.",
+                    code="already_mentoring_here")
+
+
+def inside(day: date, started_on: date, finished_on: date | None) -> bool:
+    return started_on <= day and (finished_on is None or day <= finished_on)
+
+
+def check_mentorship(*, ect_school_id: str, ect_teacher_id: str, ect_started_on: date, ect_finished_on: date | None,
+                     mentor_school_id: str, mentor_teacher_id: str, mentor_started_on: date,
+                     mentor_finished_on: date | None, started_on: date) -> None:
+    if ect_school_id != mentor_school_id:
+        raise Invalid("The mentor must be registered at the ECT's school.", code="mentor_at_another_school",
+                      fields={"mentor_id": ["Not a mentor at this ECT's school."]})
+    if ect_teacher_id == mentor_teacher_id:
+        raise Invalid("Nobody can mentor themself.", code="self_mentoring", fields={"mentor_id": ["This is the ECT."]})
+    if not inside(started_on, ect_started_on, ect_finished_on) or not inside(started_on, mentor_started_on, mentor_finished_on):
+        raise Invalid("The mentorship must start while both the ECT and the mentor are at the school.",
+                      code="mentorship_outside_periods",
+                      fields={"started_on": ["Must be inside both the ECT's and the mentor's time at the school."]})
+
+
+def check_finish(started_on: date, finished_on: date, field: str = "finished_on") -> None:
+    if finished_on < started_on:
+        raise Invalid("That date is before the period started.", code="finishes_before_start",
+                      fields={field: [f"Must be on or after {started_on.isoformat()}."]})
+
+
+# --- lead providers' requests about training ----------------------------------------------------------
+
+LP_ACTIONS = {"withdraw": "withdrawn", "defer": "deferred", "resume": "resumed", "change_schedule": "schedule_changed"}
+
+
+def check_lead_provider_action(status: str, action: str, reason: str | None, schedule: str | None) -> str:
+    """The training change a lead provider's request makes, or Invalid when a rule refuses it."""
+    if status == "withdrawn":
+        raise Invalid("This participant has been withdrawn; nothing more can be changed.", code="participant_withdrawn")
+    if action in ("withdraw", "defer") and not reason:
+        raise Invalid(f"A reason is needed to {action}.", code="reason_required", fields={"reason": ["Required."]})
+    if action == "resume" and status == "active":
+        raise Invalid("This participant is already active.", code="already_active")
+    if action == "defer" and status == "deferred":
+        raise Invalid("This participant is already deferred.", code="already_deferred")
+    if action == "change_schedule" and not schedule:
+        raise Invalid("Name the new schedule.", code="schedule_required", fields={"schedule_identifier": ["Required."]})
+    return LP_ACTIONS[action]
