@@ -1,5 +1,6 @@
 """The deployment files stay consistent with the services: every service has its migrate Job, web and
 worker Deployments and autoscalers in Kubernetes, and a migrate/web/worker trio in docker-compose."""
+import re
 from pathlib import Path
 
 import yaml
@@ -36,3 +37,90 @@ def test_compose_runs_migrate_web_and_worker_for_every_service_and_publishes_onl
     for name, service in compose.items():
         for dependency in (service.get("depends_on") or {}).values():
             assert dependency["condition"] in ("service_healthy", "service_completed_successfully"), name
+
+
+def _k8s_docs():
+    docs = []
+    for name in yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())["resources"]:
+        docs += [d for d in yaml.safe_load_all((DEPLOY / "k8s" / name).read_text()) if d]
+    return docs
+
+
+def _pod_specs(docs):
+    for d in docs:
+        if d["kind"] in ("Deployment", "Job"):
+            yield d["metadata"]["name"], d["spec"]["template"]
+
+
+def test_kubernetes_references_resolve():
+    """Selectors, autoscaler targets, ConfigMaps and Secret keys that the manifests name all exist."""
+    docs = _k8s_docs()
+    kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
+    config_maps = {d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"}
+    config_maps |= {g["name"] for g in kustomization.get("configMapGenerator", [])}
+    for generator in kustomization.get("configMapGenerator", []):
+        for entry in generator["files"]:
+            assert (DEPLOY / "k8s" / entry.split("=", 1)[-1]).is_file(), entry
+    secrets = {d["metadata"]["name"]: set(d["stringData"])
+               for d in yaml.safe_load_all((DEPLOY / "k8s" / "secret.example.yaml").read_text()) if d}
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    for name, template in _pod_specs(docs):
+        spec = template["spec"]
+        for container in spec["containers"]:
+            for source in container.get("envFrom", []):
+                assert source["configMapRef"]["name"] in config_maps, name
+            for var in container.get("env", []):
+                ref = var.get("valueFrom", {}).get("secretKeyRef")
+                if ref:
+                    assert ref["key"] in secrets.get(ref["name"], set()), (name, ref)
+        for volume in spec.get("volumes", []):
+            if "configMap" in volume:
+                assert volume["configMap"]["name"] in config_maps, name
+    for d in docs:
+        if d["kind"] == "Deployment":
+            labels = d["spec"]["template"]["metadata"]["labels"]
+            assert d["spec"]["selector"]["matchLabels"].items() <= labels.items(), d["metadata"]["name"]
+        if d["kind"] in ("Service", "PodDisruptionBudget"):
+            selector = d["spec"]["selector"]
+            selector = selector.get("matchLabels", selector)
+            assert any(selector.items() <= dep["spec"]["template"]["metadata"]["labels"].items()
+                       for dep in deployments.values()), d["metadata"]["name"]
+        if d["kind"] == "HorizontalPodAutoscaler":
+            assert d["spec"]["scaleTargetRef"]["name"] in deployments, d["metadata"]["name"]
+
+
+def test_web_probes_and_no_stand_ins_in_kubernetes():
+    docs = _k8s_docs()
+    for name in SERVICES:
+        web = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == f"{name}-web")
+        container = web["spec"]["template"]["spec"]["containers"][0]
+        assert container["readinessProbe"]["httpGet"]["path"] == "/ready"
+        assert container["livenessProbe"]["httpGet"]["path"] == "/health"
+    images = {c["image"] for _, t in _pod_specs(docs) for c in t["spec"]["containers"]}
+    assert not any("standin" in image or "stand-in" in image for image in images)
+
+
+def test_the_gateway_gets_every_template_variable_in_compose_and_kubernetes():
+    variables = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)\}", (DEPLOY / "nginx" / "gateway.conf.template").read_text()))
+    compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())["services"]["gateway"]
+    assert variables <= set(compose["environment"])
+    assert any(v.endswith(":/etc/nginx/templates/gateway.conf.template:ro") for v in compose["volumes"])
+    gateway = next(d for d in _k8s_docs() if d["kind"] == "Deployment" and d["metadata"]["name"] == "gateway")
+    assert variables <= {e["name"] for e in gateway["spec"]["template"]["spec"]["containers"][0]["env"]}
+
+
+def test_compose_broker_loads_a_user_and_the_generated_topology():
+    """RabbitMQ skips its default user when it imports definitions at boot, so compose imports one."""
+    import json
+
+    compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())["services"]["rabbitmq"]
+    conf = (DEPLOY / "rabbitmq" / "rabbitmq.conf").read_text()
+    directory = re.search(r"^load_definitions\s*=\s*(\S+)", conf, re.M).group(1)
+    mounted = {target.rsplit(":", 1)[0] if target.endswith(":ro") else target: source
+               for source, target in (v.split(":", 1) for v in compose["volumes"])}
+    files = {t: s for t, s in mounted.items() if t.startswith(directory + "/")}
+    assert "./deploy/rabbitmq/definitions.json" in files.values()
+    users = [u for s in files.values() for u in json.loads((DEPLOY.parent / s).read_text()).get("users", [])]
+    assert users, "no user would exist in the compose broker"
+    amqp = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())["x-service-env"]["AMQP_URL"]
+    assert any(amqp.startswith(f"amqp://{u['name']}:") for u in users), amqp

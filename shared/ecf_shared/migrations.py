@@ -21,6 +21,9 @@ def alembic_config(database_url: str, schema: str, script_location: str | Path) 
 def upgrade(database_url: str, schema: str, script_location: str | Path, revision: str = "head") -> None:
     engine = create_engine(sqlalchemy_url(database_url), poolclass=pool.NullPool)
     with engine.begin() as conn:
+        # Several services' migrate jobs may start together on a new database; CREATE EXTENSION
+        # IF NOT EXISTS is not safe under concurrency, so they take turns.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('ecf-migrations-bootstrap'))"))
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public"))
     engine.dispose()
