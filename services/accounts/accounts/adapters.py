@@ -1,9 +1,9 @@
 """Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, MetaData, String, Table, func
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import registry
 
-from accounts.domain.model import Membership, Organisation, Session, User
+from accounts.domain.model import AuditEntry, InductionTutor, Invitation, Membership, OidcRequest, Organisation, Session, User
 
 metadata = MetaData()
 
@@ -20,6 +20,7 @@ organisations = Table(
     Column("establishment_type", String(200)),
     Column("state_funded", Boolean),
     Column("eligible", Boolean),
+    Column("contact_email_for_lead_providers", String(320)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()),
 )
@@ -55,6 +56,64 @@ sessions = Table(
     Column("mode", String(10), nullable=False),
     Column("acting_organisation_id", UUID(as_uuid=False)),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("acting_for_organisation_id", UUID(as_uuid=False), ForeignKey("organisations.id")),
+    Column("acting_for_reason", Text),
+    Column("acting_for_started_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+audit_entries = Table(
+    "audit_entries", metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("action", String(60), nullable=False),
+    Column("subject_type", String(30), nullable=False),
+    Column("subject_id", String(100), nullable=False),
+    Column("actor_type", String(30), nullable=False),
+    Column("actor_user_id", String(100)),
+    Column("actor_email", String(320)),
+    Column("actor_name", String(400)),
+    Column("acting_for_organisation_id", UUID(as_uuid=False)),
+    Column("staff_reason", Text),
+    Column("organisation_id", UUID(as_uuid=False)),
+    Column("before", JSONB),
+    Column("after", JSONB),
+    Column("correlation_id", String(100)),
+)
+
+invitations = Table(
+    "invitations", metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("organisation_id", UUID(as_uuid=False), ForeignKey("organisations.id"), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("invited_by_user_id", UUID(as_uuid=False)),
+    Column("sent_count", Integer, nullable=False),
+    Column("accepted_at", DateTime(timezone=True)),
+    Column("accepted_by_user_id", UUID(as_uuid=False)),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+induction_tutors = Table(
+    "induction_tutors", metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("organisation_id", UUID(as_uuid=False), ForeignKey("organisations.id"), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("nominated_by_user_id", UUID(as_uuid=False)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+oidc_requests = Table(
+    "oidc_requests", metadata,
+    Column("state_hash", String(64), primary_key=True),
+    Column("nonce", String(100), nullable=False),
+    Column("code_verifier", String(200), nullable=False),
+    Column("redirect_uri", String(500), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
@@ -69,4 +128,8 @@ def start_mappers() -> None:
         mapper_registry.map_imperatively(User, users)
         mapper_registry.map_imperatively(Membership, memberships)
         mapper_registry.map_imperatively(Session, sessions)
+        mapper_registry.map_imperatively(AuditEntry, audit_entries)
+        mapper_registry.map_imperatively(Invitation, invitations)
+        mapper_registry.map_imperatively(InductionTutor, induction_tutors)
+        mapper_registry.map_imperatively(OidcRequest, oidc_requests)
         _mapped = True

@@ -25,6 +25,7 @@ class TokensSchema(Schema):
     expires_in = fields.Integer()
     mode = fields.String()
     acting_organisation_id = fields.String(allow_none=True)
+    acting_for = fields.Dict(allow_none=True)
 
 
 class PersonaSignInSchema(Schema):
@@ -50,9 +51,12 @@ class OrganisationSchema(Schema):
     name = fields.String()
     urn = fields.String(allow_none=True)
     ukprn = fields.String(allow_none=True)
+    dsi_organisation_id = fields.String(allow_none=True)
     status = fields.String()
     contact_email = fields.String(allow_none=True)
     establishment_type = fields.String(allow_none=True)
+    state_funded = fields.Boolean(allow_none=True)
+    eligible = fields.Boolean(allow_none=True)
 
 
 class OrganisationQuerySchema(Schema):
@@ -73,6 +77,7 @@ class MeSchema(Schema):
     staff_role = fields.String(allow_none=True)
     mode = fields.String()
     acting_organisation_id = fields.String(allow_none=True)
+    acting_for_reason = fields.String(allow_none=True)
     memberships = fields.List(fields.Nested(MembershipOutSchema))
 
 
@@ -141,7 +146,7 @@ class Me(MethodView):
         """Who I am, my memberships, my way of working and the organisation I act for."""
         p = current_principal()
         return {"user_id": p.user_id, "email": p.email, "name": p.name, "staff_role": p.staff_role, "mode": p.mode,
-                "acting_organisation_id": p.acting_organisation_id,
+                "acting_organisation_id": p.acting_organisation_id, "acting_for_reason": p.acting_for_reason,
                 "memberships": [{"organisation_id": m.organisation_id, "organisation_type": m.organisation_type,
                                  "role": m.role} for m in p.memberships]}
 
@@ -169,7 +174,7 @@ class Mode(MethodView):
         p, ctx = current_principal(), context()
         with ctx.uow() as uow:
             tokens = sessions.switch_mode(uow.session, ctx.settings, _key(), p.session_id, p.user_id, body["mode"],
-                                          make_default=body["make_default"])
+                                          make_default=body["make_default"], principal=p)
             uow.commit()
         return tokens
 
@@ -188,3 +193,16 @@ class Organisations(MethodView):
             if query.get("type"):
                 q = q.filter(Organisation.type == query["type"])
             return q.order_by(Organisation.name).limit(500).all()
+
+
+@blp.route("/organisations/<uuid:organisation_id>")
+class OrganisationById(MethodView):
+    @blp.response(200, OrganisationSchema)
+    def get(self, organisation_id):
+        """One organisation I may read (in hat mode only the acting one, even when asked by id)."""
+        readable(current_principal(), organisation_id=str(organisation_id))
+        with context().uow() as uow:
+            org = uow.session.get(Organisation, str(organisation_id))
+            if org is None:
+                raise NotFound("No such organisation.", code="organisation_not_found")
+            return org

@@ -33,6 +33,11 @@ def memberships_of(db_session, user_id: str) -> list[tuple[Membership, Organisat
 def issue(db_session, settings: AccountsSettings, key: SigningKey, user: User, sess: Session,
           refresh_token: str | None = None) -> dict:
     pairs = memberships_of(db_session, user.id)
+    if not pairs and not user.staff_role:
+        # Removed from their last organisation: refused from the next refresh on.
+        raise Unauthorised("You no longer belong to any organisation.", code="no_organisations")
+    if not user.staff_role and sess.acting_for_organisation_id:
+        sess.acting_for_organisation_id = sess.acting_for_reason = sess.acting_for_started_at = None
     member_of = {m.organisation_id for m, _ in pairs}
     if sess.acting_organisation_id not in member_of:
         sess.acting_organisation_id = None
@@ -43,10 +48,14 @@ def issue(db_session, settings: AccountsSettings, key: SigningKey, user: User, s
         memberships=[{"organisation_id": m.organisation_id, "organisation_type": o.type, "role": m.role} for m, o in pairs],
         mode=sess.mode, acting_organisation_id=sess.acting_organisation_id, staff_role=user.staff_role,
         ttl_seconds=settings.access_token_ttl_seconds,
+        acting_for=({"organisation_id": sess.acting_for_organisation_id, "reason": sess.acting_for_reason}
+                    if sess.acting_for_organisation_id else None),
     )
     claims["sid"] = sess.id
     tokens = {"access_token": key.sign(claims), "token_type": "Bearer", "expires_in": settings.access_token_ttl_seconds,
               "mode": sess.mode, "acting_organisation_id": sess.acting_organisation_id}
+    if sess.acting_for_organisation_id:
+        tokens["acting_for"] = {"organisation_id": sess.acting_for_organisation_id, "reason": sess.acting_for_reason}
     if refresh_token:
         tokens["refresh_token"] = refresh_token
     return tokens
@@ -96,13 +105,20 @@ def choose_acting_organisation(db_session, settings, key, session_id: str, user_
     return issue(db_session, settings, key, user, sess)
 
 
-def switch_mode(db_session, settings, key, session_id: str, user_id: str, mode: str, *, make_default: bool) -> dict:
+def switch_mode(db_session, settings, key, session_id: str, user_id: str, mode: str, *, make_default: bool,
+                principal=None) -> dict:
     if mode not in ("hat", "blended"):
         raise Invalid("Mode must be hat or blended.", fields={"mode": ["Must be one of: hat, blended."]})
     sess, user = _own_session(db_session, session_id, user_id)
     sess.mode = mode
-    if make_default:
+    if make_default and user.default_mode != mode:
+        before = user.default_mode
         user.default_mode = mode
+        if principal is not None:
+            from accounts import audit
+
+            audit.record_by(db_session, principal, None, action="default_mode_changed", subject_type="user",
+                            subject_id=user.id, before={"default_mode": before}, after={"default_mode": mode})
     return issue(db_session, settings, key, user, sess)
 
 

@@ -11,3 +11,15 @@ class AccountsSettings(Settings):
     refresh_token_ttl_seconds: int = 8 * 3600
     persona_signin_enabled: bool = False
     public_base_url: str = "http://127.0.0.1:8080/accounts"
+    invitation_ttl_seconds: int = 7 * 24 * 3600
+    scenarios_enabled: bool = False  # the admin endpoint that creates demo scenarios
+    # DfE Sign-in (OpenID Connect); sign-in with it is off while DSI_ISSUER_URL is empty.
+    dsi_issuer_url: str = ""
+    dsi_client_id: str = ""
+    dsi_client_secret: str = ""
+    dsi_api_url: str = ""  # the roles API; the issuer URL when empty
+    dsi_api_secret: str = ""  # signs the roles API's bearer JWT; the client secret when empty
+    dsi_service_id: str = ""  # this service's id in DfE Sign-in; the client id when empty
+    dsi_scopes: str = "openid profile email organisation"
+    oidc_request_ttl_seconds: int = 600
+    oidc_leeway_seconds: int = 30

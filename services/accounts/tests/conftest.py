@@ -34,3 +34,11 @@ def sign_in(client, email):
 
 def bearer(tokens):
     return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+def audit_rows(svc, **where):
+    sql = "select * from audit_entries"
+    if where:
+        sql += " where " + " and ".join(f"{k} = %({k})s" for k in where)
+    with svc.db.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.exec_driver_sql(sql + " order by at, id", where)]

@@ -27,9 +27,14 @@ class Organisation:
     establishment_type: str | None = None
     state_funded: bool | None = None
     eligible: bool | None = None
+    contact_email_for_lead_providers: str | None = None  # set by the school; GIAS's contact_email otherwise
     id: str = field(default_factory=_id)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    @property
+    def is_school(self) -> bool:
+        return self.type == "school"
 
     def event_data(self) -> dict:
         return {"organisation_id": self.id, "type": self.type, "name": self.name, "urn": self.urn,
@@ -74,5 +79,79 @@ class Session:
     mode: str
     acting_organisation_id: str | None = None
     revoked_at: datetime | None = None
+    acting_for_organisation_id: str | None = None  # DfE staff acting for an organisation
+    acting_for_reason: str | None = None
+    acting_for_started_at: datetime | None = None
     id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class AuditEntry:
+    """One change, with who made it copied at the time (they may later change name or leave)."""
+
+    action: str
+    subject_type: str
+    subject_id: str
+    actor_type: str
+    actor_user_id: str | None = None
+    actor_email: str | None = None
+    actor_name: str | None = None
+    acting_for_organisation_id: str | None = None  # the organisation the actor acted for
+    staff_reason: str | None = None  # a DfE staff user's stated reason for acting for it
+    organisation_id: str | None = None  # the organisation whose data changed
+    before: dict | None = None
+    after: dict | None = None
+    correlation_id: str | None = None
+    id: str = field(default_factory=_id)
+    at: datetime | None = None
+
+
+@dataclass
+class Invitation:
+    """An approver's invitation by email: single use, expiring, its token stored only as a hash."""
+
+    organisation_id: str
+    email: str
+    role: str
+    token_hash: str
+    expires_at: datetime
+    invited_by_user_id: str | None = None
+    sent_count: int = 1
+    accepted_at: datetime | None = None
+    accepted_by_user_id: str | None = None
+    cancelled_at: datetime | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.cancelled_at is not None:
+            return "cancelled"
+        return "pending"
+
+
+@dataclass
+class InductionTutor:
+    """A person a school nominated as induction tutor; they need not have an account."""
+
+    organisation_id: str
+    name: str
+    email: str
+    nominated_by_user_id: str | None = None
+    id: str = field(default_factory=_id)
+    created_at: datetime | None = None
+
+
+@dataclass
+class OidcRequest:
+    """A DfE Sign-in authorisation request in flight: kept server-side, keyed by its state, used once."""
+
+    state_hash: str
+    nonce: str
+    code_verifier: str
+    redirect_uri: str
+    expires_at: datetime
     created_at: datetime | None = None
