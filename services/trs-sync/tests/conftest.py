@@ -55,7 +55,7 @@ def trs_standin():
 def service(make_database, make_vhost, token_issuer, trs_standin):
     return start_service(DEFINITION, create_app, make_database=make_database, make_vhost=make_vhost,
                          token_issuer=token_issuer, trs_api_url=trs_standin.url, trs_api_key=TRS_KEY,
-                         trs_timeout_seconds=2.0)
+                         trs_timeout_seconds=2.0, trs_circuit_failures=3, trs_circuit_cool_down_seconds=0.3)
 
 
 @pytest.fixture

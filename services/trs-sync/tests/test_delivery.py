@@ -11,8 +11,12 @@ EVENT = "inductions.induction.status_changed"
 T0 = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
 
 
-def change(trn="1234567", status="RequiredToComplete", at=T0, start=None, completed=None, source="cpd"):
-    return {"induction_id": str(uuid.uuid4()), "trn": trn, "old_status": None, "new_status": status,
+AB = {"type": "appropriate_body_user", "user_id": "ab-user-1"}
+STAFF = {"type": "staff", "user_id": "staff-1"}
+
+
+def change(trn="1234567", status="RequiredToComplete", at=T0, start=None, completed=None, source="cpd", old=None):
+    return {"induction_id": str(uuid.uuid4()), "trn": trn, "old_status": old, "new_status": status,
             "start_date": start, "completed_date": completed, "changed_at": at, "source": source}
 
 
@@ -44,7 +48,8 @@ def test_required_to_complete_reaches_trs_as_trs_expects(svc, trs_standin, staff
 
 def test_passed_carries_both_dates(svc, trs_standin):
     trs_standin.seed("1234567")
-    svc.send(EVENT, change(status="Passed", start=date(2024, 9, 1), completed=date(2026, 7, 20)))
+    svc.send(EVENT, change(status="Passed", start=date(2024, 9, 1), completed=date(2026, 7, 20), old="InProgress"),
+             actor=AB)
     svc.consume()
     [put] = trs_standin.received(trn="1234567")
     assert put["status"] == 204
@@ -54,7 +59,8 @@ def test_passed_carries_both_dates(svc, trs_standin):
 
 def test_an_older_change_arriving_late_is_superseded_without_calling_trs(svc, trs_standin, staff_headers):
     trs_standin.seed("1234567")
-    svc.send(EVENT, change(status="InProgress", at=T0 + timedelta(days=1), start=date(2026, 9, 1)))
+    svc.send(EVENT, change(status="InProgress", at=T0 + timedelta(days=1), start=date(2026, 9, 1),
+                           old="RequiredToComplete"), actor=AB)
     svc.consume()
     svc.send(EVENT, change(status="RequiredToComplete", at=T0))
     svc.consume()
@@ -123,7 +129,7 @@ def test_a_permanent_refusal_goes_to_manual_handling_with_trs_error_code(svc, tr
 
 def test_exempt_goes_to_manual_handling_without_calling_trs(svc, trs_standin, staff_headers):
     trs_standin.seed("1234567")
-    svc.send(EVENT, change(status="Exempt"))
+    svc.send(EVENT, change(status="Exempt", old="RequiredToComplete"), actor=STAFF)
     svc.consume()
     assert trs_standin.received(trn="1234567") == []
     [item] = manual_handling(svc, staff_headers)

@@ -1,9 +1,10 @@
 """Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table, Text, func, text
+from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func,
+                        text)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session, registry
 
-from trs_sync.domain.model import Delivery, ManualHandlingItem, SyncLogEntry
+from trs_sync.domain.model import Delivery, ManualHandlingAudit, ManualHandlingItem, SyncLogEntry
 
 metadata = MetaData()
 
@@ -36,6 +37,22 @@ manual_handling = Table(
     Column("detail", Text, nullable=False),
     Column("state", String(20), nullable=False, server_default="open"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("actor_type", String(30)),
+    Column("old_status", String(30)),
+    Column("resolution", Text),
+    Column("resolved_at", DateTime(timezone=True)),
+)
+
+manual_handling_audit = Table(
+    "manual_handling_audit",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("item_id", BigInteger, ForeignKey("manual_handling.id"), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("actor_user_id", String(100), nullable=False),
+    Column("actor_email", String(320)),
+    Column("detail", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 deliveries = Table(
@@ -46,6 +63,9 @@ deliveries = Table(
     Column("event_id", UUID(as_uuid=False), nullable=False),
     Column("status", String(30), nullable=False),
     Column("delivered_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False, server_default="delivered"),
+    Column("start_date", Date),
+    Column("completed_date", Date),
 )
 
 mapper_registry = registry()
@@ -58,6 +78,7 @@ def start_mappers() -> None:
         mapper_registry.map_imperatively(SyncLogEntry, sync_log)
         mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
         mapper_registry.map_imperatively(Delivery, deliveries)
+        mapper_registry.map_imperatively(ManualHandlingAudit, manual_handling_audit)
         _mapped = True
 
 

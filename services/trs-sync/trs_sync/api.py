@@ -1,4 +1,4 @@
-"""HTTP entrypoints: teacher lookups in TRS for any signed-in caller; the sync log and manual handling for staff."""
+"""HTTP entrypoints: teacher lookups in TRS for any signed-in caller; the sync log for staff."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -8,7 +8,7 @@ from ecf_shared.logging import get_logger
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
 from trs_sync import trs_client as trs
-from trs_sync.domain.model import ManualHandlingItem, SyncLogEntry
+from trs_sync.domain.model import SyncLogEntry
 
 blp = Blueprint("trs_sync", __name__, description="Teachers in TRS, and what CPD sent to TRS")
 log = get_logger(__name__)
@@ -63,20 +63,6 @@ class SyncLogEntrySchema(Schema):
     at = fields.DateTime()
 
 
-class ManualHandlingItemSchema(Schema):
-    id = fields.Integer()
-    trn = fields.String()
-    event_id = fields.String()
-    status = fields.String(metadata={"description": "the induction status CPD wanted TRS to hold"})
-    start_date = fields.Date(allow_none=True)
-    completed_date = fields.Date(allow_none=True)
-    changed_at = fields.DateTime()
-    error_code = fields.String(allow_none=True)
-    detail = fields.String()
-    state = fields.String()
-    created_at = fields.DateTime()
-
-
 @blp.route("/teachers/<string:trn>")
 class TeacherInTrs(MethodView):
     @blp.arguments(TrnPathSchema, location="path")
@@ -106,7 +92,7 @@ def _trs_unavailable(retry_after: float) -> Unavailable:
                        headers={"Retry-After": str(max(1, round(retry_after)))})
 
 
-def _require_staff() -> None:
+def require_staff() -> None:
     if not current_principal().is_staff:
         raise Forbidden("Only DfE staff can read what was sent to TRS.")
 
@@ -117,23 +103,9 @@ class SyncLog(MethodView):
     @blp.response(200, SyncLogEntrySchema(many=True))
     def get(self, query):
         """Every attempt to send a change to TRS, newest first (DfE staff)."""
-        _require_staff()
+        require_staff()
         with context().uow() as uow:
             q = uow.session.query(SyncLogEntry)
             if query.get("trn"):
                 q = q.filter(SyncLogEntry.trn == query["trn"])
             return q.order_by(SyncLogEntry.id.desc()).limit(query["limit"]).offset(query["offset"]).all()
-
-
-@blp.route("/manual-handling")
-class ManualHandling(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
-    @blp.response(200, ManualHandlingItemSchema(many=True))
-    def get(self, query):
-        """Changes TRS would not take from CPD, oldest first, for someone to settle by hand (DfE staff)."""
-        _require_staff()
-        with context().uow() as uow:
-            q = uow.session.query(ManualHandlingItem)
-            if query.get("trn"):
-                q = q.filter(ManualHandlingItem.trn == query["trn"])
-            return q.order_by(ManualHandlingItem.id).limit(query["limit"]).offset(query["offset"]).all()

@@ -15,3 +15,5 @@ class TrsSyncSettings(Settings):
     trs_timeout_seconds: float = 5.0
     lookup_cache_seconds: float = 60.0
     trs_rate_limit_per_minute: int = 1000
+    trs_circuit_failures: int = 5  # transient failures in a row that open the circuit
+    trs_circuit_cool_down_seconds: float = 30.0

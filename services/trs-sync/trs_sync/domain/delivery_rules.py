@@ -1,10 +1,10 @@
-"""Whether a CPD status change goes to TRS. The CPD-vs-TRS edit rules grow here."""
+"""Whether a CPD status change goes to TRS: newest settled change wins, then the edit rules, then what TRS takes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from trs_sync.domain.model import StatusChange
+from trs_sync.domain import edit_rules
+from trs_sync.domain.model import Delivery, StatusChange
 
 # What TRS's cpd-induction endpoint accepts; anything else (Exempt, FailedInWales, None) CPD cannot send.
 CPD_SENDABLE_STATUSES = frozenset({"RequiredToComplete", "InProgress", "Passed", "Failed"})
@@ -29,10 +29,23 @@ class HandOver:
 Decision = Send | Supersede | HandOver
 
 
-def decide(change: StatusChange, last_delivered_at: datetime | None) -> Decision:
-    if last_delivered_at is not None and change.changed_at < last_delivered_at:
-        return Supersede(f"A newer change (from {last_delivered_at.isoformat()}) was already delivered.")
+def decide(change: StatusChange, settled: Delivery | None) -> Decision:
+    if settled is not None and change.changed_at < settled.changed_at:
+        return Supersede(f"A newer change (from {settled.changed_at.isoformat()}) was already settled "
+                         f"({settled.outcome}).")
+    verdict = edit_rules.evaluate(proposal(change, settled))
+    if verdict.outcome != "allowed":
+        return HandOver(verdict.reason_code, verdict.message)
     if change.induction.status not in CPD_SENDABLE_STATUSES:
         return HandOver("status_not_sendable",
                         f"TRS does not accept {change.induction.status} from CPD; record it in the TRS console.")
     return Send()
+
+
+def proposal(change: StatusChange, settled: Delivery | None) -> edit_rules.Proposal:
+    """The change as the edit rules see it. Windows are anchored on the outcome CPD last settled; the event does
+    not carry the appeal's date, so an appeal decision is timed from that outcome too (later ones go to people)."""
+    outcome_on = settled.completed_date if settled is not None else None
+    return edit_rules.Proposal(field="status", actor=change.actor, state=change.old_status,
+                               change=change.induction.status, today=change.changed_at.date(), outcome_on=outcome_on,
+                               appeal_lodged_on=outcome_on, completed_date=change.induction.completed_date)

@@ -31,6 +31,10 @@ class Teacher:
     merged_from: str | None = None  # the TRN asked for, when TRS merged it into `trn`
 
 
+# Who made a change, as the edit rules name them, from the event's actor type.
+RULE_ACTORS = {"staff": "cpd_console", "appropriate_body_user": "appropriate_body", "school_user": "school"}
+
+
 @dataclass(frozen=True)
 class StatusChange:
     """An induction status change CPD wants TRS to hold."""
@@ -40,12 +44,23 @@ class StatusChange:
     induction: Induction
     changed_at: datetime
     source: str
+    old_status: str = "None"
+    actor: str = "system"  # an edit-rules actor
 
     @classmethod
-    def from_event(cls, event_id: str, data: dict) -> "StatusChange":
-        return cls(event_id=event_id, trn=data["trn"],
+    def from_event(cls, event) -> "StatusChange":
+        data = event.data
+        return cls(event_id=event.event_id, trn=data["trn"],
                    induction=Induction(data["new_status"], data["start_date"], data["completed_date"]),
-                   changed_at=data["changed_at"], source=data["source"])
+                   changed_at=data["changed_at"], source=data["source"], old_status=data["old_status"] or "None",
+                   actor=RULE_ACTORS.get(event.actor.type, "system"))
+
+    @classmethod
+    def from_item(cls, item: "ManualHandlingItem") -> "StatusChange":
+        return cls(event_id=item.event_id, trn=item.trn,
+                   induction=Induction(item.status, item.start_date, item.completed_date),
+                   changed_at=item.changed_at, source="cpd", old_status=item.old_status or "None",
+                   actor=item.actor_type or "system")
 
 
 @dataclass
@@ -76,23 +91,63 @@ class ManualHandlingItem:
     changed_at: datetime
     error_code: str | None
     detail: str
-    state: str = "open"
+    old_status: str | None = None
+    actor_type: str | None = None  # an edit-rules actor
+    state: str = "open"  # open | resolved (delivered on retry) | closed (settled by hand)
+    resolution: str | None = None
+    resolved_at: datetime | None = None
     created_at: datetime = field(default_factory=_now)
+    id: int | None = None
+
+    @classmethod
+    def for_change(cls, change: StatusChange, error_code: str | None, detail: str) -> "ManualHandlingItem":
+        induction = change.induction
+        return cls(trn=change.trn, event_id=change.event_id, status=induction.status,
+                   start_date=induction.start_date, completed_date=induction.completed_date,
+                   changed_at=change.changed_at, error_code=error_code, detail=detail,
+                   old_status=change.old_status, actor_type=change.actor)
+
+    def settle(self, state: str, resolution: str) -> None:
+        self.state, self.resolution, self.resolved_at = state, resolution, _now()
+
+
+@dataclass
+class ManualHandlingAudit:
+    """Who did what to a manual-handling item, and why."""
+
+    item_id: int
+    action: str  # retry | close
+    actor_user_id: str
+    actor_email: str | None
+    detail: str
+    at: datetime = field(default_factory=_now)
     id: int | None = None
 
 
 @dataclass
 class Delivery:
-    """The newest change TRS accepted for a teacher: older ones must not overwrite it."""
+    """For one teacher, the newest change settled either way (delivered, superseded or handed to people): no older
+    change may go to TRS after it."""
 
     trn: str
     changed_at: datetime
     event_id: str
     status: str
-    delivered_at: datetime = field(default_factory=_now)
+    outcome: str  # delivered | superseded | manual
+    start_date: date | None = None
+    completed_date: date | None = None
+    delivered_at: datetime = field(default_factory=_now)  # when it was settled
 
-    def record(self, change: StatusChange) -> None:
-        self.changed_at = change.changed_at
-        self.event_id = change.event_id
-        self.status = change.induction.status
-        self.delivered_at = _now()
+    @classmethod
+    def first(cls, change: StatusChange, outcome: str) -> "Delivery":
+        settled = cls(trn=change.trn, changed_at=change.changed_at, event_id=change.event_id,
+                      status=change.induction.status, outcome=outcome)
+        settled.record(change, outcome)
+        return settled
+
+    def record(self, change: StatusChange, outcome: str) -> None:
+        if change.changed_at >= self.changed_at:
+            induction = change.induction
+            self.changed_at, self.event_id, self.outcome = change.changed_at, change.event_id, outcome
+            self.status, self.start_date, self.completed_date = induction.status, induction.start_date, induction.completed_date
+            self.delivered_at = _now()
