@@ -31,11 +31,17 @@ def generate_key(settings, argv) -> int:
     return 0
 
 
+def import_gias(settings, argv) -> int:
+    from accounts.gias import command
+
+    return command(DEFINITION.database(settings), argv)
+
+
 DEFINITION = ServiceDefinition(
     name="accounts",
     package="accounts",
     settings_cls=AccountsSettings,
     migrations=Path(__file__).parent / "migrations",
     handlers=None,
-    commands={"seed-demo": seed_demo, "generate-key": generate_key},
+    commands={"seed-demo": seed_demo, "generate-key": generate_key, "import-gias": import_gias},
 )
