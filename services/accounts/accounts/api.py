@@ -206,3 +206,38 @@ class OrganisationById(MethodView):
             if org is None:
                 raise NotFound("No such organisation.", code="organisation_not_found")
             return org
+
+
+class StaffActingSchema(Schema):
+    organisation_id = fields.UUID(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=5, max=1000),
+                           metadata={"description": "Why: a support ticket, a request from the organisation..."})
+
+
+@blp.route("/staff/acting")
+class StaffActing(MethodView):
+    @blp.arguments(StaffActingSchema)
+    @blp.response(200, TokensSchema)
+    def post(self, body):
+        """DfE staff: begin acting for an organisation, with a reason (recorded, audited, in every event)."""
+        from accounts import staff
+
+        p, ctx = current_principal(), context()
+        with ctx.uow() as uow:
+            tokens = staff.start(uow, ctx.settings, _key(), p, str(body["organisation_id"]), body["reason"])
+            uow.commit()
+        return tokens
+
+
+@blp.route("/staff/acting/end")
+class StaffActingEnd(MethodView):
+    @blp.response(200, TokensSchema)
+    def post(self):
+        """DfE staff: stop acting for the organisation."""
+        from accounts import staff
+
+        p, ctx = current_principal(), context()
+        with ctx.uow() as uow:
+            tokens = staff.end(uow, ctx.settings, _key(), p)
+            uow.commit()
+        return tokens
