@@ -79,6 +79,15 @@ class StackConfig:
             "TRS_API_URL": f"http://127.0.0.1:{self.port(TRS_STANDIN_OFFSET)}",
             "TRS_API_KEY": "dev-trs-key",
             "TRS_STANDIN_PORT": str(self.port(TRS_STANDIN_OFFSET)),
+            "DSI_ISSUER_URL": f"http://127.0.0.1:{self.port(DSI_STANDIN_OFFSET)}",
+            "DSI_CLIENT_ID": "ecf-local",
+            "DSI_CLIENT_SECRET": "ecf-local-dsi-client-secret-not-for-production",
+            "DSI_STANDIN_PORT": str(self.port(DSI_STANDIN_OFFSET)),
+            "DSI_SEED_FILE": str(ROOT / "deploy" / "stand-ins" / "dsi" / "demo-seed.json"),
+            "SCENARIOS_ENABLED": "1",
+            # The DfE Sign-in stand-in runs from the work tree even where it is not pip-installed.
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "deploy" / "stand-ins" / "dsi"),
+                                                      env.get("PYTHONPATH", "")) if p),
             "LP_TOKEN_HASH_KEY": env.get("LP_TOKEN_HASH_KEY", "local-only-lp-token-hash-key"),
             "PATH": f"{Path(sys.executable).parent}:/usr/sbin:{env.get('PATH', '')}",
         })
@@ -161,6 +170,8 @@ def start(cfg: StackConfig, env: dict, *, log_file: Path | None = None, without:
 def wait_ready(cfg: StackConfig, process: subprocess.Popen | None = None, timeout: float = 90, skip=()) -> None:
     pending = [f"http://127.0.0.1:{cfg.port(offset)}/ready" for name, _, offset in SERVICES if f"{name}-web" not in skip]
     pending += [f"{cfg.gateway_url}/health", f"http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}/_test/requests"]
+    if "dsi-standin" not in skip:
+        pending.append(f"http://127.0.0.1:{cfg.port(DSI_STANDIN_OFFSET)}/health")
     deadline = time.monotonic() + timeout
     while pending:
         if process is not None and process.poll() is not None:

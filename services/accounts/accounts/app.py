@@ -3,6 +3,8 @@ import json
 from accounts.adapters import start_mappers
 from accounts.api import blp
 from accounts.api_members import blp as members_blp
+from accounts.api_signin import blp as signin_blp
+from accounts.dsi import DsiClient
 from accounts.settings import AccountsSettings
 from accounts.signing import SigningKey
 from ecf_shared.auth.tokens import TokenVerifier
@@ -15,9 +17,10 @@ def create_app(settings: AccountsSettings, signing_key: SigningKey | None = None
     # accounts trusts its own key directly rather than fetching its own JWKS over HTTP.
     verifier = TokenVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                              jwks_json=json.dumps(signing_key.jwks()))
-    app = build_app(settings, title="ECF accounts", blueprints=[blp, members_blp], verifier=verifier,
+    app = build_app(settings, title="ECF accounts", blueprints=[blp, members_blp, signin_blp], verifier=verifier,
                     description="Organisations, users, memberships, sign-in and access tokens.")
     app.extensions["ecf"].extras["signing_key"] = signing_key
+    app.extensions["ecf"].extras["dsi_client"] = DsiClient(settings)
     return app
 
 

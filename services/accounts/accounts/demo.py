@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import uuid
 
+from accounts import audit
 from accounts.adapters import start_mappers
 from accounts.domain.model import Membership, Organisation, User
+from ecf_shared.events.envelope import SYSTEM
 from ecf_shared.uow import UnitOfWork
 
 NS = uuid.UUID("9b8f0c7e-3c1a-4a8e-9d51-6f1f3f8b2a10")
@@ -48,6 +50,11 @@ def organisation_id(key: str) -> str:
     return _id(f"org:{key}")
 
 
+def dsi_organisation_id(key: str) -> str:
+    """The organisation's id in DfE Sign-in (the stand-in's demo seed uses the same ids)."""
+    return _id(f"dsi-org:{key}")
+
+
 def seed(db) -> list[dict]:
     """Create or refresh the demo organisations and personas; publishes organisation events."""
     start_mappers()
@@ -56,9 +63,12 @@ def seed(db) -> list[dict]:
             values = {k: v for k, v in spec.items() if k != "key"}
             org = uow.session.get(Organisation, organisation_id(spec["key"]))
             if org is None:
-                org = Organisation(id=organisation_id(spec["key"]), **values)
+                org = Organisation(id=organisation_id(spec["key"]), dsi_organisation_id=dsi_organisation_id(spec["key"]),
+                                   **values)
                 uow.session.add(org)
                 uow.session.flush()
+                audit.record(uow.session, actor=SYSTEM, action="organisation_created", subject_type="organisation",
+                             subject_id=org.id, organisation_id=org.id, after=org.event_data())
                 uow.publish("accounts.organisation.created", org.event_data())
         for spec in PERSONAS:
             user_id = _id(f"user:{spec['key']}")

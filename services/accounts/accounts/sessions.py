@@ -61,11 +61,12 @@ def issue(db_session, settings: AccountsSettings, key: SigningKey, user: User, s
     return tokens
 
 
-def start(db_session, settings, key, user: User) -> dict:
+def start(db_session, settings, key, user: User, *, acting_organisation_id: str | None = None) -> dict:
     if not user.active:
         raise Forbidden("This account is deactivated.", code="user_deactivated")
     refresh_token = secrets.token_urlsafe(32)
     sess = Session(user_id=user.id, token_hash=hash_token(refresh_token), mode=user.default_mode,
+                   acting_organisation_id=acting_organisation_id,
                    expires_at=_now() + timedelta(seconds=settings.refresh_token_ttl_seconds))
     db_session.add(sess)
     db_session.flush()

@@ -1,3 +1,7 @@
+import sys
+import threading
+from pathlib import Path
+
 import pytest
 
 from accounts.app import create_app
@@ -10,6 +14,40 @@ from ecf_shared.testing.service import start_service
 def service(make_database, make_vhost, token_issuer):
     return start_service(DEFINITION, create_app, make_database=make_database, make_vhost=make_vhost,
                          token_issuer=token_issuer, jwt_private_key=generate_pem(), persona_signin_enabled=True)
+
+
+try:
+    import dsi_standin  # noqa: F401
+except ImportError:  # not installed: use it from the work tree
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "deploy" / "stand-ins" / "dsi"))
+
+
+@pytest.fixture(scope="session")
+def dsi_server():
+    """The DfE Sign-in stand-in on a free loopback port, in a thread."""
+    from werkzeug.serving import make_server
+
+    from dsi_standin.app import create_app as create_standin
+
+    server = make_server("127.0.0.1", 0, create_standin({"client_id": "ecf-test", "client_secret": DSI_SECRET}),
+                         threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+DSI_SECRET = "ecf-test-dsi-client-secret-long-enough-for-hs256"
+
+
+@pytest.fixture(scope="session")
+def dsi_app(service, dsi_server):
+    """accounts configured for the stand-in, on the same database as `service`."""
+    settings = service.settings.with_overrides(dsi_issuer_url=dsi_server, dsi_client_id="ecf-test",
+                                               dsi_client_secret=DSI_SECRET, public_base_url="http://testserver")
+    app = create_app(settings)
+    app.testing = True
+    return app
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""In-memory stand-in for DfE Sign-in (OpenID Connect provider, organisation picker, roles API)."""
