@@ -241,3 +241,54 @@ class StaffActingEnd(MethodView):
             tokens = staff.end(uow, ctx.settings, _key(), p)
             uow.commit()
         return tokens
+
+
+class ScenarioSchema(Schema):
+    name = fields.String(required=True, metadata={"description": "e.g. school-with-3-users (see GET /scenarios)"})
+
+
+class ScenarioListSchema(Schema):
+    name = fields.String()
+    description = fields.String()
+
+
+class ScenarioResultSchema(Schema):
+    scenario = fields.String()
+    description = fields.String()
+    organisations = fields.List(fields.Dict())
+    personas = fields.List(fields.Dict())
+
+
+def _scenarios_allowed():
+    from ecf_shared.errors import Forbidden
+
+    if not context().settings.scenarios_enabled:
+        raise NotFound("Scenarios are not enabled here.", code="scenarios_disabled")
+    principal = current_principal()
+    if principal.staff_role != "admin":
+        raise Forbidden("Only DfE staff admins create scenarios.", code="staff_admin_only")
+    return principal
+
+
+@blp.route("/scenarios")
+class Scenarios(MethodView):
+    @blp.response(200, ScenarioListSchema(many=True))
+    def get(self):
+        """The demo scenarios (off unless SCENARIOS_ENABLED; DfE staff admins only)."""
+        from accounts import scenarios
+
+        _scenarios_allowed()
+        return scenarios.listing()
+
+    @blp.arguments(ScenarioSchema)
+    @blp.response(201, ScenarioResultSchema)
+    def post(self, body):
+        """Create a fresh copy of a demo scenario: its organisations and personas."""
+        from accounts import audit, scenarios
+
+        principal = _scenarios_allowed()
+        with context().uow() as uow:
+            result = scenarios.create(uow, body["name"], actor=audit.actor_of(principal, None),
+                                      staff_reason=principal.acting_for_reason)
+            uow.commit()
+        return result

@@ -37,11 +37,18 @@ def import_gias(settings, argv) -> int:
     return command(DEFINITION.database(settings), argv)
 
 
+def scenario(settings, argv) -> int:
+    from accounts.scenarios import command
+
+    return command(DEFINITION.database(settings), argv)
+
+
 DEFINITION = ServiceDefinition(
     name="accounts",
     package="accounts",
     settings_cls=AccountsSettings,
     migrations=Path(__file__).parent / "migrations",
     handlers=None,
-    commands={"seed-demo": seed_demo, "generate-key": generate_key, "import-gias": import_gias},
+    commands={"seed-demo": seed_demo, "generate-key": generate_key, "import-gias": import_gias,
+              "scenario": scenario},
 )
