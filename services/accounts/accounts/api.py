@@ -292,3 +292,24 @@ class Scenarios(MethodView):
                                       staff_reason=principal.acting_for_reason)
             uow.commit()
         return result
+
+
+class ScopeSchema(Schema):
+    everything = fields.Boolean()
+    organisation_ids = fields.List(fields.String())
+
+
+class AccessSchema(Schema):
+    read = fields.Nested(ScopeSchema)
+    choose_organisation = fields.Boolean(metadata={"description": "hat mode with no acting organisation chosen"})
+    write = fields.Dict(keys=fields.String(), values=fields.Nested(ScopeSchema))
+
+
+@blp.route("/me/access")
+class MyAccess(MethodView):
+    @blp.response(200, AccessSchema)
+    def get(self):
+        """Which organisations I may read, and per permission which I may change (the shared helper's answer)."""
+        from ecf_shared.auth.authorisation import access
+
+        return access(current_principal())

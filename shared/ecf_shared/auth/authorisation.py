@@ -97,3 +97,43 @@ def writable(principal: Principal, *, organisation_id: str | None, permission: s
     if permission not in permissions_for(membership.role):
         raise Forbidden("Your role in that organisation does not allow this.", code="role_forbids")
     return target
+
+
+def writable_scope(principal: Principal, *, permission: str,
+                   organisation_types: tuple[str, ...] | None = None) -> ReadScope:
+    """Every organisation the caller may make changes needing `permission` for, as things stand.
+
+    Hat mode: the acting organisation, if their role there allows it (none chosen: no organisation).
+    Blended mode: each membership whose role allows it. Staff whose role allows it: everything, or
+    only the organisation they act for. `writable` still decides each change.
+    """
+    if principal.is_staff:
+        if permission not in STAFF_PERMISSIONS.get(principal.staff_role, frozenset()):
+            return ReadScope(frozenset())
+        if principal.acting_organisation_id:
+            return ReadScope(frozenset({principal.acting_organisation_id}))
+        return ReadScope(frozenset(), everything=True)
+    members = [m for m in _types(principal, organisation_types) if permission in permissions_for(m.role)]
+    if principal.mode == "hat":
+        members = [m for m in members if m.organisation_id == principal.acting_organisation_id]
+    return ReadScope(frozenset(m.organisation_id for m in members))
+
+
+def access(principal: Principal, permissions: tuple[str, ...] | None = None) -> dict:
+    """What the caller may read and, per permission, write: {"read": scope, "write": {permission: scope}}.
+
+    Scopes are {"everything": bool, "organisation_ids": [...]}; read needs an acting organisation in
+    hat mode (without one, read is empty and `choose_organisation` is true).
+    """
+    def view(scope: ReadScope) -> dict:
+        return {"everything": scope.everything, "organisation_ids": sorted(scope.organisation_ids)}
+
+    try:
+        read = view(readable(principal))
+        choose = False
+    except Conflict:
+        read, choose = {"everything": False, "organisation_ids": []}, True
+    names = permissions or tuple(sorted(set().union(*ROLE_PERMISSIONS.values(), *STAFF_PERMISSIONS.values())))
+    return {"read": read, "choose_organisation": choose,
+            "write": {name: view(writable_scope(principal, permission=name)) for name in names}}
+
