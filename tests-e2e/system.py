@@ -38,6 +38,22 @@ class System:
             time.sleep(1)
         raise AssertionError(f"could not sign in as {email}")
 
+    def wait_for_demo_organisations(self, timeout: float = 60) -> None:
+        """Registrations learns organisations from accounts' events: wait until it knows the demo school
+        (a registration of a TRN TRS does not know then fails on the teacher, not the school)."""
+        def school_known():
+            try:
+                token = self.sign_in("alice@oakfield.example")["access_token"]
+                r = requests.post(f"{self.gateway}/registrations/ects", timeout=10, headers={"Authorization": f"Bearer {token}"},
+                                  json={"trn": "9999999", "date_of_birth": "1990-01-01", "started_on": "2026-09-01",
+                                        "email": "nobody@oakfield.example", "working_pattern": "full_time",
+                                        "training_programme": "school_led", "cohort": 2026})
+            except requests.RequestException:
+                return False
+            return r.status_code == 422 and r.json().get("code") == "teacher_not_found"
+
+        eventually(school_known, timeout=timeout, interval=0.3)
+
     def lp_token(self, name: str) -> str:
         return self.demo["lp_tokens"][name]
 
@@ -71,6 +87,8 @@ def start_system(make_database, make_vhost, run_dir: Path, *, gateway_port: int,
     try:
         stack.wait_ready(cfg, process, timeout=120, skip=without)
         demo = stack.load_demo(cfg, env)
+        if "registrations-worker" not in without:
+            System(cfg, demo, env).wait_for_demo_organisations()
     except Exception:
         print(log.read_text()[-20000:])
         stack.stop(process)

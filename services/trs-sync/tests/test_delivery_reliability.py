@@ -168,3 +168,17 @@ def test_the_circuit_opens_after_repeated_failures_and_probes_once_after_the_coo
     assert breaker.allow()
     breaker.succeeded()
     assert breaker.state == "closed" and breaker.allow() and metric("trs_sync_circuit_state") == 0
+
+
+def test_a_probe_answered_429_after_an_outage_reopens_the_flow(svc, trs_standin, staff_headers):
+    """The half-open probe gets a 429: TRS is up, so the circuit closes and everything is delivered."""
+    for trn in TEACHERS:
+        trs_standin.seed(trn)
+    trs_standin.fault({"mode": "500", "count": 3, "paths": "put"}, {"mode": "429", "count": 1, "seconds": 1, "paths": "put"})
+    for trn in TEACHERS:
+        svc.send(EVENT, change(trn))
+    svc.consume(quiet_seconds=2.0, timeout=20)  # one worker, one breaker: opens, probes, gets the 429
+    statuses = [p["status"] for p in trs_standin.received()]
+    assert statuses[:4] == [500, 500, 500, 429]
+    assert {p["trn"] for p in trs_standin.received() if p["status"] == 204} == set(TEACHERS)
+    assert metric("trs_sync_circuit_state") == 0

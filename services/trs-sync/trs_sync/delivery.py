@@ -62,7 +62,9 @@ class Gateway:
             self.client.set_cpd_induction(change.trn, body)
         except (trs.Transient, trs.RateLimited, trs.Misconfigured) as exc:
             _count_error(exc)
-            if not isinstance(exc, trs.RateLimited):  # a 429 means TRS is up, just busy
+            if isinstance(exc, trs.RateLimited):
+                self.breaker.succeeded()  # a 429 means TRS is up, just busy (and ends a half-open probe)
+            else:
                 self.breaker.failed()
             # The caller's transaction is rolled back; the attempt must outlive it.
             _log_apart(uow, attempt("retry", exc))
@@ -73,6 +75,9 @@ class Gateway:
             if isinstance(exc, trs.Stale):
                 return self._settle(uow, change, settled, attempt("superseded", exc))
             return self._hand_over(uow, change, settled, attempt("manual", exc), item)
+        except BaseException:
+            self.breaker.failed()  # whatever happened, a half-open probe must not stay claimed for ever
+            raise
         self.breaker.succeeded()
         DELIVERY_SECONDS.observe(max(0.0, (datetime.now(timezone.utc) - change.changed_at).total_seconds()))
         return self._settle(uow, change, settled, attempt("delivered"))

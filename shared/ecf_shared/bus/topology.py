@@ -2,7 +2,8 @@
 
 - one durable topic exchange per publishing service (`<service>.events`), routing key = event type;
 - one durable quorum queue per consuming service, bound to the event types it consumes; replicas compete;
-- per consumer: retry queues (one per back-off delay, TTL then back to the main queue),
+- per consumer: retry queues (one per back-off delay, TTL then back to the main queue, quorum queues
+  dead-lettering at least once),
   a dead-letter exchange and a dead-letter queue.
 """
 from __future__ import annotations
@@ -11,6 +12,10 @@ from dataclasses import dataclass, field
 
 from ecf_shared import contracts
 from ecf_shared.bus.amqp import dead_letter_exchange, dead_letter_queue, queue_name, retry_queue
+
+# Dead-lettering is at-most-once unless the source is a quorum queue with this strategy: without it a
+# message whose retry delay ends while the broker restarts can be dropped on its way back.
+AT_LEAST_ONCE = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
 
 DELIVERY_LIMIT = 20  # the broker's own backstop for messages that crash the consumer before it can ack
 
@@ -31,8 +36,8 @@ def build(retry_delays: tuple[float, ...]) -> Topology:
         dlx = dead_letter_exchange(consumer)
         topo.exchanges.append({"name": dlx, "type": "direct"})
         topo.queues.append({"name": main, "arguments": {
-            "x-queue-type": "quorum", "x-dead-letter-exchange": dlx,
-            "x-dead-letter-routing-key": consumer, "x-delivery-limit": DELIVERY_LIMIT}})
+            "x-queue-type": "quorum", "x-dead-letter-exchange": dlx, "x-dead-letter-routing-key": consumer,
+            "x-delivery-limit": DELIVERY_LIMIT, **AT_LEAST_ONCE}})
         topo.queues.append({"name": dead_letter_queue(consumer), "arguments": {"x-queue-type": "quorum"}})
         topo.bindings.append({"source": dlx, "destination": dead_letter_queue(consumer), "routing_key": consumer})
         for delay in retry_delays:
@@ -44,8 +49,8 @@ def build(retry_delays: tuple[float, ...]) -> Topology:
 
 def retry_queue_spec(consumer: str, delay: float) -> dict:
     return {"name": retry_queue(consumer, delay), "arguments": {
-        "x-queue-type": "classic", "x-message-ttl": int(round(delay * 1000)),
-        "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue_name(consumer)}}
+        "x-queue-type": "quorum", "x-message-ttl": int(round(delay * 1000)),
+        "x-dead-letter-exchange": "", "x-dead-letter-routing-key": queue_name(consumer), **AT_LEAST_ONCE}}
 
 
 def declare(channel, topo: Topology) -> None:
