@@ -18,17 +18,21 @@ class Operation:
     public: bool
     query: tuple[str, ...]
     has_body: bool
+    integer_params: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.service} {self.method} {self.path}"
 
     def url(self, gateway: str, values: dict[str, str] | None = None) -> str:
         values = values or {}
-        path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), placeholder(m.group(1))), self.path)
+        path = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), placeholder(m.group(1), self.integer_params)),
+                      self.path)
         return f"{gateway}/{self.service}{path}"
 
 
-def placeholder(name: str) -> str:
+def placeholder(name: str, integer_params: tuple[str, ...] = ()) -> str:
+    if name in integer_params:
+        return "1234"
     return "1234567" if name == "trn" else str(uuid.UUID(int=0x1234))
 
 
@@ -67,6 +71,8 @@ def operations() -> tuple[Operation, ...]:
                     public=op.get("security", default_security) == [],
                     query=tuple(p["name"] for p in params if p.get("in") == "query"),
                     has_body="requestBody" in op,
+                    integer_params=tuple(p["name"] for p in params if p.get("in") == "path"
+                                         and p.get("schema", {}).get("type") == "integer"),
                 ))
     return tuple(found)
 

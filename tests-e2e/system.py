@@ -54,6 +54,12 @@ class System:
 
         eventually(school_known, timeout=timeout, interval=0.3)
 
+    def restore_demo(self) -> None:
+        """Put the demo organisations and personas back (a fuzzer acting as an approver removes members)."""
+        import subprocess
+
+        subprocess.run([sys.executable, "-m", "accounts", "seed-demo"], env=self.env, check=True, capture_output=True)
+
     def lp_token(self, name: str) -> str:
         return self.demo["lp_tokens"][name]
 

@@ -24,7 +24,10 @@ def schemathesis(tmp_path, schema: str, base_url: str, token: str, *extra: str) 
 @pytest.mark.parametrize("service", ["accounts", "registrations", "inductions", "trs-sync"])
 def test_service_survives_fuzzing_against_its_own_openapi(system, service, tmp_path):
     token = system.sign_in("alice@oakfield.example")["access_token"]
-    result = schemathesis(tmp_path, f"{system.gateway}/{service}/openapi.json", f"{system.gateway}/{service}", token)
+    try:
+        result = schemathesis(tmp_path, f"{system.gateway}/{service}/openapi.json", f"{system.gateway}/{service}", token)
+    finally:
+        system.restore_demo()
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
 
