@@ -59,7 +59,10 @@ def running_system(name: str = "bench", *, port_base: int = 38000, gateway_port:
         subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=False)
         with psycopg.connect(_admin(SERVER_DB), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
-        shutil.rmtree(run_dir, ignore_errors=True)
+        if not os.environ.get("BENCH_KEEP_LOGS"):
+            shutil.rmtree(run_dir, ignore_errors=True)
+        else:
+            print(f"logs kept in {run_dir}")
 
 
 def percentiles(values: list[float]) -> dict:

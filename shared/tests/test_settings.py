@@ -29,3 +29,4 @@ def test_a_secret_can_come_from_a_file(tmp_path):
     secret.write_text("from-a-file\n")
     assert ServiceSettings.from_env({"NAME_FILE": str(secret)}).name == "from-a-file"
     assert ServiceSettings.from_env({"NAME_FILE": str(secret), "NAME": "direct"}).name == "direct"
+

@@ -5,6 +5,7 @@ The broker topology and docs/architecture.md's catalogue are both derived from t
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Type
 
@@ -66,10 +67,17 @@ def consumers() -> list[str]:
 
 
 _loaded = False
+_loading = threading.Lock()
 
 
 def _load() -> None:
+    """Import the catalogue once. gunicorn's threads may all ask at once on a worker's first requests:
+    nobody may see a half-filled catalogue."""
     global _loaded
-    if not _loaded:
-        _loaded = True
-        from ecf_shared.contracts import accounts, inductions, lp_api, registrations, trs_sync  # noqa: F401
+    if _loaded:
+        return
+    with _loading:
+        if not _loaded:
+            from ecf_shared.contracts import accounts, inductions, lp_api, registrations, trs_sync  # noqa: F401
+
+            _loaded = True
