@@ -1,30 +1,28 @@
-"""HTTP entrypoints of the v3 lead provider API, served under /api/v3.
+"""The v3 lead provider API's blueprint, served under /api/v3: authentication, rate limit, shared answers,
+and the v3 document (JSON and a readable page). The resources' routes are in *_api modules.
 
-Every route here authenticates with lead provider tokens (see lead_provider_auth) instead of the
-platform's JWTs: views are marked `own_authentication` so the shared middleware lets them through,
-and this blueprint's before_request does the check. Errors answer in v3's format (v3_errors).
+Every route authenticates with lead provider tokens (see lead_provider_auth) instead of the platform's
+JWTs: views are marked `own_authentication` so the shared middleware lets them through, and this
+blueprint's before_request does the check. Errors answer in v3's format (v3_errors).
 """
 from __future__ import annotations
 
+import json
 import uuid
 
 from flask import Response, request
-from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ecf_shared.web.app import context
-from ecf_shared.web.auth import own_authentication, public
+from ecf_shared.web.auth import public
 from lp_api import v3_errors
-from lp_api.lead_provider_auth import authenticate_lead_provider, current_lead_provider_id
-from lp_api.participants_query import participant_document, participant_documents
-from lp_api.v3_document import v3_openapi_bytes
-from lp_api.v3_params import parse_list_params
+from lp_api.lead_provider_auth import authenticate_lead_provider
+from lp_api.v3_document import v3_docs_html, v3_openapi_bytes
 
 blp = Blueprint("lp-api-v3", __name__, url_prefix="/api/v3",
                 description="Lead provider API v3 (authenticate with a lead provider API token)")
 v3_errors.register(blp)
 
-PUBLIC_ENDPOINTS = {"lp-api-v3.v3_openapi"}
+PUBLIC_ENDPOINTS = {"lp-api-v3.v3_openapi", "lp-api-v3.v3_docs"}
 
 
 @blp.before_request
@@ -34,39 +32,36 @@ def _authenticate():
     authenticate_lead_provider()
 
 
-def _json(text: str) -> Response:
+def json_response(text: str) -> Response:
     return Response(text, status=200, mimetype="application/json")
 
 
-def _data_list(documents: list[str]) -> Response:
-    # The stored documents are already v3 resources: joined, not re-serialised.
-    return _json('{"data":[' + ",".join(documents) + "]}")
+def data_list(documents: list[str]) -> Response:
+    # Stored documents are already v3 resources: joined, not re-serialised.
+    return json_response('{"data":[' + ",".join(documents) + "]}")
 
 
-@blp.route("/participants/ecf")
-@own_authentication
-class EcfParticipants(MethodView):
-    @blp.doc(summary="ECF participants of the calling lead provider (v3)")
-    def get(self):
-        params = parse_list_params(request.args)
-        with context().uow() as uow:
-            return _data_list(participant_documents(uow.session, current_lead_provider_id(), params))
+def data_one(document: str | None) -> Response:
+    if document is None:
+        raise v3_errors.not_found()  # another provider's resource is as unknown as a missing one
+    return json_response('{"data":' + document + "}")
 
 
-@blp.route("/participants/ecf/<string:participant_id>")
-@own_authentication
-class EcfParticipant(MethodView):
-    @blp.doc(summary="One ECF participant of the calling lead provider (v3)")
-    def get(self, participant_id):
-        try:
-            participant_id = str(uuid.UUID(participant_id))
-        except ValueError:
-            raise v3_errors.not_found() from None
-        with context().uow() as uow:
-            document = participant_document(uow.session, current_lead_provider_id(), participant_id)
-        if document is None:
-            raise v3_errors.not_found()  # another provider's participant is as unknown as a missing one
-        return _json('{"data":' + document + "}")
+def resources(items: list[dict]) -> Response:
+    return json_response(json.dumps({"data": items}, separators=(",", ":")))
+
+
+def resource(items: list[dict]) -> Response:
+    if not items:
+        raise v3_errors.not_found()
+    return json_response(json.dumps({"data": items[0]}, separators=(",", ":")))
+
+
+def resource_id(raw: str) -> str:
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise v3_errors.not_found() from None
 
 
 @blp.route("/openapi.json", endpoint="v3_openapi")
@@ -74,3 +69,10 @@ class EcfParticipant(MethodView):
 def v3_openapi():
     """The v3 OpenAPI document (public)."""
     return Response(v3_openapi_bytes(), mimetype="application/json")
+
+
+@blp.route("/docs", endpoint="v3_docs")
+@public
+def v3_docs():
+    """The v3 document as a readable page (public, no external assets)."""
+    return Response(v3_docs_html(), mimetype="text/html")

@@ -1,4 +1,5 @@
 from ecf_shared.web.app import build_app
+from lp_api import participants_api, partnerships_api, reference_api  # noqa: F401 - they add routes to blp
 from lp_api.api import blp
 from lp_api.settings import LpApiSettings
 

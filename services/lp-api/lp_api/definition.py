@@ -3,7 +3,8 @@ from pathlib import Path
 from ecf_shared.service import ServiceDefinition
 from lp_api.handlers import handlers
 from lp_api.settings import LpApiSettings
-from lp_api.token_commands import COMMANDS
+from lp_api.read_model_commands import add_relationship, rebuild
+from lp_api.token_commands import create_token, revoke
 
 DEFINITION = ServiceDefinition(
     name="lp-api",
@@ -11,5 +12,6 @@ DEFINITION = ServiceDefinition(
     settings_cls=LpApiSettings,
     migrations=Path(__file__).parent / "migrations",
     handlers=handlers,
-    commands=COMMANDS,
+    commands={"create-token": create_token, "revoke-token": revoke, "rebuild-read-models": rebuild,
+              "add-delivery-partner": add_relationship},
 )

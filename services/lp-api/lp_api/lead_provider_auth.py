@@ -11,6 +11,8 @@ from flask import g
 
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import bearer_token
+from lp_api.api_audit import Caller
+from lp_api.rate_limit import count_request
 from lp_api.token_store import find_active_token, record_use
 from lp_api.v3_errors import AccessDenied
 
@@ -46,12 +48,17 @@ def authenticate_lead_provider() -> str:
     if token is None:
         raise AccessDenied()
     ctx = context()
+    settings = ctx.settings
     with ctx.db.engine.connect() as connection:
-        found = find_active_token(connection, ctx.settings.lp_token_hash_key, token)
+        found = find_active_token(connection, settings.lp_token_hash_key, token)
         if found is None:
             raise AccessDenied()
-        if _throttle().due(found.id):
-            record_use(connection, found.id)
+        try:
+            count_request(connection, found.id, limit=settings.lp_rate_limit,
+                          window_seconds=settings.lp_rate_limit_window_seconds)
+        finally:
+            if _throttle().due(found.id):
+                record_use(connection, found.id)
             connection.commit()
     g.lead_provider_id = found.lead_provider_id
     g.lead_provider_token_id = found.id
@@ -63,3 +70,7 @@ def current_lead_provider_id() -> str:
     if lead_provider_id is None:
         raise AccessDenied()
     return lead_provider_id
+
+
+def current_caller() -> Caller:
+    return Caller(lead_provider_id=current_lead_provider_id(), token_id=g.get("lead_provider_token_id"))

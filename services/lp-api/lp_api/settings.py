@@ -8,3 +8,6 @@ class LpApiSettings(Settings):
     service_name: str = "lp-api"
     # HMAC key for lead provider token hashes. Changing it invalidates every issued token.
     lp_token_hash_key: str = "dev-only-lp-token-key"
+    # Requests per token per fixed window, counted in PostgreSQL so every worker and replica shares them.
+    lp_rate_limit: int = 1000
+    lp_rate_limit_window_seconds: int = 300

@@ -2,35 +2,16 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
-import uuid
 
 from sqlalchemy import select
 
-from ecf_shared.db import Database
-from ecf_shared.uow import UnitOfWork
 from lp_api.adapters import organisations
+from lp_api.cli_support import operator as _operator
+from lp_api.cli_support import unit_of_work as _uow
+from lp_api.cli_support import uuid_arg as _uuid
 from lp_api.settings import LpApiSettings
 from lp_api.token_store import issue_token, revoke_token
-
-
-def _uuid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a UUID") from None
-
-
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "unknown"
-
-
-def _uow(settings: LpApiSettings) -> UnitOfWork:
-    return UnitOfWork(Database(settings.database_url, settings.db_schema), producer=settings.service_name)
 
 
 def create_token(settings: LpApiSettings, argv: list[str]) -> int:
@@ -71,4 +52,3 @@ def revoke(settings: LpApiSettings, argv: list[str]) -> int:
     return 0
 
 
-COMMANDS = {"create-token": create_token, "revoke-token": revoke}

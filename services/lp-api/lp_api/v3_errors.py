@@ -9,6 +9,7 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from ecf_shared.errors import AppError
+from lp_api.rate_limit import RateLimited
 
 ACCESS_DENIED = "HTTP Token: Access denied"
 BAD_REQUEST = "Bad request"
@@ -69,6 +70,9 @@ def register(blueprint) -> None:
     """Errors raised by this blueprint's views (and its before_request) answer in v3's format."""
     blueprint.register_error_handler(V3Error, lambda e: errors_response(e.status, e.title, e.detail))
     blueprint.register_error_handler(AccessDenied, lambda e: access_denied_response())
+    blueprint.register_error_handler(RateLimited, lambda e: errors_response(
+        429, _TITLES[429], f"You have exceeded the request limit; retry in {e.retry_after} seconds",
+        {"Retry-After": str(e.retry_after)}))
     blueprint.register_error_handler(AppError, lambda e: _from_status(e.status, e.message, e.headers))
     blueprint.register_error_handler(
         HTTPException, lambda e: _from_status(e.code or 500, e.description or "", getattr(e, "data", {}).get("headers")))

@@ -33,6 +33,15 @@ class ListParams:
     cohorts: tuple[str, ...] | None = None
     updated_since: datetime | None = None
     sort: tuple[SortKey, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the other filter[...] values, as comma lists
+
+    def filter(self, name: str) -> tuple[str, ...] | None:
+        return dict(self.filters).get(name)
+
+    @property
+    def key(self) -> str:
+        """The query apart from its page number."""
+        return repr((self.per_page, self.cohorts, self.updated_since, self.sort, self.filters))
 
     @property
     def offset(self) -> int:
@@ -44,15 +53,23 @@ class ListParams:
         return self.offset > MAX_OFFSET
 
 
-def parse_list_params(args: MultiDict) -> ListParams:
+def parse_list_params(args: MultiDict, *, sortable: tuple[str, ...] = SORTABLE,
+                      filters: tuple[str, ...] = ()) -> ListParams:
     per_page = _positive_int(args.get("page[per_page]"), DEFAULT_PER_PAGE)
     return ListParams(
         page=_positive_int(args.get("page[page]"), 1),
         per_page=min(per_page, MAX_PER_PAGE),
         cohorts=_comma_list(args.get("filter[cohort]")),
         updated_since=parse_updated_since(args.get("filter[updated_since]")),
-        sort=_sort_keys(args.get("sort")),
+        sort=_sort_keys(args.get("sort"), sortable),
+        filters=tuple((name, values) for name in filters
+                      if (values := _comma_list(args.get(f"filter[{name}]"))) is not None),
     )
+
+
+def cohort_numbers(values: tuple[str, ...]) -> list[int]:
+    """Unknown or malformed cohorts match nothing, as in v3."""
+    return [int(c) for c in values if c.isascii() and c.isdigit() and len(c) <= 9]
 
 
 def _positive_int(raw: str | None, default: int) -> int:
@@ -97,13 +114,13 @@ def _zone(zone: str | None) -> str:
     return zone if ":" in zone else f"{zone[:3]}:{zone[3:]}"
 
 
-def _sort_keys(raw: str | None) -> tuple[SortKey, ...]:
+def _sort_keys(raw: str | None, sortable: tuple[str, ...]) -> tuple[SortKey, ...]:
     keys: list[SortKey] = []
     for item in _comma_list(raw) or ():
         descending = item.startswith("-")
         field = item.lstrip("+-")
-        if field not in SORTABLE:
-            allowed = ", ".join(f"{p}{f}" for f in SORTABLE for p in ("", "-"))
+        if field not in sortable:
+            allowed = ", ".join(f"{p}{f}" for f in sortable for p in ("", "-"))
             raise bad_request(f"The '#/sort' parameter must be a comma list of {allowed}")
         if all(k.field != field for k in keys):
             keys.append(SortKey(field, descending))

@@ -31,3 +31,34 @@ def issue_token(svc):
         return issued.id, issued.token
 
     return make
+
+
+class Provider:
+    """A lead provider with a token, and its HTTP calls."""
+
+    def __init__(self, svc, lead_provider_id: str, token_id: str, token: str):
+        self.svc, self.id, self.token_id, self.token = svc, lead_provider_id, token_id, token
+
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def get(self, path: str, query: dict | None = None):
+        return self.svc.client.get(path, query_string=query or {}, headers=self.headers())
+
+    def put(self, path: str, json=None):
+        return self.svc.client.put(path, json=json, headers=self.headers())
+
+    def post(self, path: str, json=None):
+        return self.svc.client.post(path, json=json, headers=self.headers())
+
+
+@pytest.fixture
+def make_provider(svc, issue_token):
+    import uuid
+
+    def make() -> Provider:
+        lead_provider_id = str(uuid.uuid4())
+        token_id, token = issue_token(lead_provider_id)
+        return Provider(svc, lead_provider_id, token_id, token)
+
+    return make

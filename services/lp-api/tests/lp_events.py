@@ -45,3 +45,40 @@ def publish_raw(svc, body: dict) -> None:
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+def send_at(svc, event_type: str, data: dict, occurred_at: datetime) -> dict:
+    """Send an event that says it happened at `occurred_at` (a lagging or replaying producer)."""
+    from ecf_shared.contracts import contract_for
+    from ecf_shared.events.envelope import new_event
+
+    body = new_event(event_type, data, producer=contract_for(event_type).producer).to_message()
+    body["occurred_at"] = occurred_at.isoformat()
+    publish_raw(svc, json.loads(json.dumps(body, default=str)))
+    svc.consume()
+    return body
+
+
+def mentor_registration(*, lead_provider_id: str | None, school_id: str, teacher_id: str | None = None,
+                        cohort: int = 2025) -> dict:
+    training = None if lead_provider_id is None else {
+        "training_period_id": str(uuid.uuid4()), "programme": "provider_led", "lead_provider_id": lead_provider_id,
+        "delivery_partner_id": str(uuid.uuid4()), "cohort": cohort, "started_on": date(cohort, 9, 1)}
+    return {
+        "mentor_period_id": str(uuid.uuid4()), "teacher_id": teacher_id or str(uuid.uuid4()), "trn": "7654321",
+        "first_name": "Mary", "last_name": "Mentor", "school_id": school_id, "school_urn": "100001",
+        "started_on": date(cohort, 9, 1), "email": "mary@example.com", "training": training,
+        "registered_by": {"user_id": "u1", "email": "head@school.example", "name": "Grace Head"},
+        "registered_at": datetime.now(timezone.utc),
+    }
+
+
+def training_change(registration: dict, *, change: str, participant_type: str = "ect", **training) -> dict:
+    previous = registration["training"]
+    return {
+        "teacher_id": registration["teacher_id"], "trn": registration["trn"], "participant_type": participant_type,
+        "period_id": registration.get("ect_period_id") or registration.get("mentor_period_id"),
+        "school_id": registration["school_id"], "change": change, "reason": training.pop("reason", None),
+        "effective_on": date(2025, 10, 1), "previous_training_period_id": previous["training_period_id"],
+        "training": {**previous, "training_period_id": str(uuid.uuid4()), **training},
+    }

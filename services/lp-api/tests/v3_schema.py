@@ -70,3 +70,10 @@ def errors(instance, schema_name: str) -> list[str]:
 def assert_valid(instance, schema_name: str) -> None:
     problems = errors(instance, schema_name)
     assert not problems, f"not a valid v3 {schema_name}:\n" + "\n".join(problems)
+
+
+def response_schema_name(path: str, method: str, status: int) -> str:
+    """The schema the v3 document itself gives for an operation's answer."""
+    operation = json.loads(v3_openapi_bytes())["paths"][path][method.lower()]
+    schema = operation["responses"][str(status)]["content"]["application/json"]["schema"]
+    return schema["$ref"].rsplit("/", 1)[-1]

@@ -13,3 +13,8 @@ def v3_datetime(value: datetime | str | None) -> str | None:
         value = value.replace(tzinfo=timezone.utc)
     value = value.astimezone(timezone.utc)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def to_milliseconds(value: datetime) -> datetime:
+    """What v3 shows, so a client's updated_since taken from a resource matches its stored row."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)

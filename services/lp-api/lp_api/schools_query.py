@@ -1,0 +1,46 @@
+"""Schools as v3 shows them to lead providers: eligible schools, per cohort, with whether they are partnered."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lp_api.adapters import organisations, partnerships
+from lp_api.domain.timestamps import v3_datetime
+from lp_api.v3_errors import bad_request
+from lp_api.v3_params import ListParams, cohort_numbers
+
+SCHOOL_FILTERS = ("urn",)
+SCHOOL_SORTABLE = ("updated_at",)
+COHORT_REQUIRED = "The filter '#/cohort' must be included in your request"
+
+
+def school_resources(session: Session, params: ListParams, school_id: str | None = None) -> list[dict]:
+    if params.cohorts is None:
+        raise bad_request(COHORT_REQUIRED)
+    cohorts = cohort_numbers(params.cohorts)
+    if not cohorts or params.beyond_any_data:
+        return []
+    cohort = cohorts[0]
+    partnered = (select(partnerships.c.school_id, func.max(partnerships.c.updated_at).label("changed_at"))
+                 .where(partnerships.c.cohort == cohort).group_by(partnerships.c.school_id).subquery())
+    updated_at = func.greatest(organisations.c.updated_at, partnered.c.changed_at).label("updated_at")
+    query = (select(organisations.c.id, organisations.c.name, organisations.c.urn, organisations.c.created_at,
+                    updated_at, partnered.c.school_id.isnot(None).label("in_partnership"))
+             .outerjoin(partnered, partnered.c.school_id == organisations.c.id)
+             .where(organisations.c.type == "school", organisations.c.eligible.is_(True),
+                    organisations.c.status != "closed"))
+    if school_id is not None:
+        query = query.where(organisations.c.id == school_id)
+    if params.filter("urn") is not None:
+        query = query.where(organisations.c.urn.in_(params.filter("urn")))
+    if params.updated_since is not None:
+        query = query.where(updated_at >= params.updated_since)
+    order = ([updated_at.desc() if k.descending else updated_at.asc() for k in params.sort]
+             or [organisations.c.created_at.asc()])
+    rows = session.execute(query.order_by(*order, organisations.c.id).limit(params.per_page).offset(params.offset))
+    return [{
+        "id": r.id, "type": "school",
+        "attributes": {"name": r.name, "urn": r.urn or "", "cohort": str(cohort), "in_partnership": r.in_partnership,
+                       "induction_programme_choice": "provider_led" if r.in_partnership else "not_yet_known",
+                       "created_at": v3_datetime(r.created_at), "updated_at": v3_datetime(r.updated_at)},
+    } for r in rows]

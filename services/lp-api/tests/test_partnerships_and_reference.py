@@ -1,0 +1,168 @@
+"""Partnerships (created and changed here), schools, delivery partners and unfunded mentors, per lead provider."""
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from lp_api.definition import DEFINITION
+from lp_events import ect_registration, organisation
+from v3_schema import assert_valid
+
+PARTNERSHIPS = "/api/v3/partnerships/ecf"
+
+
+def org(svc, type_="school", **kw) -> str:
+    organisation_id = str(uuid.uuid4())
+    data = organisation(organisation_id=organisation_id, type=type_, urn=kw.pop("urn", None), **kw)
+    svc.send("accounts.organisation.created", {**data, "eligible": type_ == "school" and kw.get("status") != "closed"})
+    svc.consume()
+    return organisation_id
+
+
+def relate(svc, provider, delivery_partner_id, *cohorts):
+    argv = ["--lead-provider-id", provider.id, "--delivery-partner-id", delivery_partner_id]
+    for cohort in cohorts:
+        argv += ["--cohort", str(cohort)]
+    assert DEFINITION.commands["add-delivery-partner"](svc.settings, argv) == 0
+
+
+def create(provider, school_id, delivery_partner_id, cohort="2025"):
+    return provider.post(PARTNERSHIPS, {"data": {"type": "ecf-partnership", "attributes": {
+        "cohort": cohort, "school_id": school_id, "delivery_partner_id": delivery_partner_id}}})
+
+
+@pytest.fixture
+def world(svc, make_provider):
+    provider, other = make_provider(), make_provider()
+    school = org(svc, urn="300003")
+    partner = org(svc, "delivery_partner", name="Delta Partners")
+    relate(svc, provider, partner, 2025, 2026)
+    return provider, other, school, partner
+
+
+def test_create_a_partnership_with_the_schools_contacts(svc, world):
+    provider, other, school, partner = world
+    svc.send("accounts.school_contacts.changed", {"organisation_id": school, "contact_email": "office@s.example",
+                                                  "induction_tutors": [{"name": "Tess Tutor", "email": "tess@s.example"}],
+                                                  "user_emails": ["head@s.example"]})
+    svc.consume()
+    response = create(provider, school, partner)
+    assert response.status_code == 200, response.json
+    assert_valid(response.json, "ECFPartnershipResponse")
+    attributes = response.json["data"]["attributes"]
+    assert attributes["urn"] == "300003" and attributes["delivery_partner_name"] == "Delta Partners"
+    assert (attributes["induction_tutor_name"], attributes["induction_tutor_email"]) == ("Tess Tutor", "tess@s.example")
+    assert {c["email"] for c in attributes["school_contacts"]} == {"tess@s.example", "office@s.example", "head@s.example"}
+    [event] = svc.outbox_events("lp-api.partnership.created")
+    assert event["data"]["school_id"] == school and event["data"]["cohort"] == 2025
+    partnership_id = response.json["data"]["id"]
+    assert provider.get(f"{PARTNERSHIPS}/{partnership_id}").json == response.json
+    assert other.get(f"{PARTNERSHIPS}/{partnership_id}").status_code == 404
+    assert other.get(PARTNERSHIPS).json == {"data": []}
+
+    # The tutor leaves: the school's contact email stands in, and updated_at moves.
+    svc.send("accounts.school_contacts.changed", {"organisation_id": school, "contact_email": "office@s.example",
+                                                  "induction_tutors": []})
+    svc.consume()
+    after = provider.get(f"{PARTNERSHIPS}/{partnership_id}").json["data"]["attributes"]
+    assert (after["induction_tutor_name"], after["induction_tutor_email"]) == (None, "office@s.example")
+    assert after["updated_at"] > attributes["updated_at"]
+
+
+def test_v3_validation_errors(svc, world, make_provider):
+    provider, other, school, partner = world
+    stranger = org(svc, "delivery_partner", name="Stranger")
+    closed = org(svc, urn="400004", status="closed")
+    cases = [
+        (create(provider, school, stranger), "Not a delivery partner you have a relationship with for this cohort"),
+        (create(provider, school, partner, cohort="2024"),
+         "Not a delivery partner you have a relationship with for this cohort"),
+        (create(provider, closed, partner), "The school you have entered has not registered to deliver DfE-funded "
+                                            "training. Contact the school for more information."),
+        (create(provider, str(uuid.uuid4()), partner), "school_id"),
+        (create(provider, school, "nope"), "delivery_partner_id"),
+        (create(provider, school, partner, cohort="next year"), "cohort"),
+    ]
+    for response, title in cases:
+        assert response.status_code == 422 and response.json["errors"][0]["title"] == title, response.json
+    assert create(provider, school, partner).status_code == 200
+    again = create(provider, school, partner)
+    assert again.status_code == 422 and again.json["errors"][0]["title"] == "Partnership already exists"
+    relate(svc, other, partner, 2025)
+    theirs = create(other, school, partner)
+    assert theirs.status_code == 422 and theirs.json["errors"][0]["title"] == "Recruited by other provider"
+    assert len(svc.outbox_events()) == 1
+    bad = provider.post(PARTNERSHIPS, {"nope": 1})
+    assert bad.status_code == 400 and bad.json["errors"][0]["title"] == "Bad parameter"
+
+
+def test_change_the_delivery_partner_and_filter(svc, world):
+    provider, other, school, partner = world
+    created = create(provider, school, partner).json["data"]
+    second = org(svc, "delivery_partner", name="Echo Partners")
+    path = f"{PARTNERSHIPS}/{created['id']}"
+    update = {"data": {"type": "ecf-partnership-update", "attributes": {"delivery_partner_id": second}}}
+    assert provider.put(path, update).status_code == 422  # no relationship with Echo yet
+    relate(svc, provider, second, 2025)
+    response = provider.put(path, update)
+    assert response.status_code == 200 and response.json["data"]["attributes"]["delivery_partner_name"] == "Echo Partners"
+    [event] = svc.outbox_events("lp-api.partnership.updated")
+    assert event["data"]["previous_delivery_partner_id"] == partner
+    assert other.put(path, update).status_code == 404
+    listed = lambda **f: [p["id"] for p in provider.get(PARTNERSHIPS, {f"filter[{k}]": v for k, v in f.items()}).json["data"]]  # noqa: E731
+    assert listed(delivery_partner_id=second) == [created["id"]] and listed(delivery_partner_id=partner) == []
+    assert listed(cohort="2025,2026") == [created["id"]] and listed(cohort="2026") == []
+    with svc.db.engine.connect() as conn:
+        actions = conn.execute(text("select action from api_audit order by id")).scalars().all()
+    assert "partnership_created" in actions and "partnership_delivery_partner_changed" in actions
+
+
+def test_schools_need_a_cohort_and_show_partnerships(svc, world):
+    provider, other, school, partner = world
+    missing = provider.get("/api/v3/schools/ecf")
+    assert missing.status_code == 400 and "'#/cohort'" in missing.json["errors"][0]["detail"]
+    before = provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2025"}).json
+    assert_valid(before, "MultipleECFSchoolsResponse")
+    assert [s["attributes"]["in_partnership"] for s in before["data"]] == [False]
+    create(provider, school, partner)
+    after = other.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json
+    assert_valid(after, "ECFSchoolResponse")
+    assert after["data"]["attributes"]["in_partnership"] is True
+    assert after["data"]["attributes"]["updated_at"] > before["data"][0]["attributes"]["updated_at"]
+    by_urn = provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2025", "filter[urn]": "999999"}).json
+    assert by_urn == {"data": []}
+
+
+def test_delivery_partners_are_the_providers_own(svc, world):
+    provider, other, school, partner = world
+    listed = provider.get("/api/v3/delivery-partners").json
+    assert_valid(listed, "DeliveryPartnersResponse")
+    assert [(d["id"], d["attributes"]["cohort"]) for d in listed["data"]] == [(partner, ["2025", "2026"])]
+    assert_valid(provider.get(f"/api/v3/delivery-partners/{partner}").json, "DeliveryPartnerResponse")
+    assert provider.get("/api/v3/delivery-partners", {"filter[cohort]": "2024"}).json == {"data": []}
+    assert other.get("/api/v3/delivery-partners").json == {"data": []}
+    assert other.get(f"/api/v3/delivery-partners/{partner}").status_code == 404
+
+
+def test_unfunded_mentors_are_mentors_of_the_providers_ects_it_does_not_train(svc, make_provider):
+    provider, other = make_provider(), make_provider()
+    ect = ect_registration(lead_provider_id=provider.id)
+    mentor_id = str(uuid.uuid4())
+    svc.send("registrations.ect.registered", ect)
+    svc.send("registrations.mentor.registered", {
+        "mentor_period_id": str(uuid.uuid4()), "teacher_id": mentor_id, "trn": "7654321", "first_name": "Mary",
+        "last_name": "Mentor", "school_id": ect["school_id"], "started_on": date(2025, 9, 1),
+        "email": "mary@example.com", "registered_by": {"name": "Grace Head"}, "registered_at": ect["registered_at"]})
+    svc.consume()
+    svc.send("registrations.mentorship.started", {
+        "mentorship_id": str(uuid.uuid4()), "school_id": ect["school_id"], "ect_period_id": ect["ect_period_id"],
+        "ect_teacher_id": ect["teacher_id"], "mentor_period_id": str(uuid.uuid4()), "mentor_teacher_id": mentor_id,
+        "started_on": date(2025, 9, 1)})
+    svc.consume()
+    listed = provider.get("/api/v3/unfunded-mentors/ecf").json
+    assert_valid(listed, "MultipleUnfundedMentorsResponse")
+    assert [(m["id"], m["attributes"]["email"]) for m in listed["data"]] == [(mentor_id, "mary@example.com")]
+    assert_valid(provider.get(f"/api/v3/unfunded-mentors/ecf/{mentor_id}").json, "UnfundedMentorResponse")
+    assert other.get("/api/v3/unfunded-mentors/ecf").json == {"data": []}
+    assert other.get(f"/api/v3/unfunded-mentors/ecf/{mentor_id}").status_code == 404

@@ -1,0 +1,52 @@
+"""The rate limit (held in PostgreSQL) and full syncs that seek instead of offsetting."""
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from lp_events import ect_registration
+
+PARTICIPANTS = "/api/v3/participants/ecf"
+
+
+@pytest.fixture
+def limit(svc):
+    ctx = svc.app.extensions["ecf"]
+    original = ctx.settings
+
+    def set_limit(requests: int):
+        ctx.settings = original.with_overrides(lp_rate_limit=requests)
+
+    yield set_limit
+    ctx.settings = original
+
+
+def test_over_the_limit_is_a_429_with_retry_after_per_token(svc, make_provider, limit):
+    limit(3)
+    provider, other = make_provider(), make_provider()
+    assert [provider.get(PARTICIPANTS).status_code for _ in range(3)] == [200, 200, 200]
+    refused = provider.get(PARTICIPANTS)
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 300
+    assert refused.json["errors"][0]["title"] == "Too many requests"
+    assert other.get(PARTICIPANTS).status_code == 200  # each token has its own allowance
+    with svc.db.engine.connect() as conn:  # shared by every worker and replica: it is in the database
+        counts = dict(conn.execute(text("select token_id::text, count from rate_limit_windows")).all())
+    assert counts == {provider.token_id: 4, other.token_id: 1}
+
+
+def test_a_full_sync_seeks_from_remembered_cursors_and_matches_offset_pages(svc, make_provider):
+    provider = make_provider()
+    for _ in range(7):
+        svc.send("registrations.ect.registered", ect_registration(lead_provider_id=provider.id))
+    svc.consume()
+    everything = [p["id"] for p in provider.get(PARTICIPANTS).json["data"]]
+    for sort in (None, "-created_at", "updated_at", "-updated_at"):
+        query = {"page[per_page]": "3", **({"sort": sort} if sort else {})}
+        expected = everything[::-1] if sort and sort.startswith("-") else everything
+        cold = [p["id"] for p in provider.get(PARTICIPANTS, {**query, "page[page]": "3"}).json["data"]]
+        synced = []
+        for page in range(1, 5):
+            synced += [p["id"] for p in provider.get(PARTICIPANTS, {**query, "page[page]": str(page)}).json["data"]]
+        assert synced == expected and cold == expected[6:], sort
+    with svc.db.engine.connect() as conn:
+        assert conn.execute(text("select count(*) from page_cursors")).scalar() > 0
