@@ -31,9 +31,9 @@ load: install
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+$(STAMP): requirements.lock requirements-dev.lock $(addsuffix /pyproject.toml,$(PACKAGES))
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.lock
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(addprefix -e ,$(PACKAGES))
 	touch $(STAMP)
 
