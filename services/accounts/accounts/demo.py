@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from accounts import audit
+from accounts import audit, contacts
 from accounts.adapters import start_mappers
 from accounts.domain.model import Membership, Organisation, User
 from ecf_shared.events.envelope import SYSTEM
@@ -56,9 +56,11 @@ def dsi_organisation_id(key: str) -> str:
 
 
 def seed(db) -> list[dict]:
-    """Create or refresh the demo organisations and personas; publishes organisation events."""
+    """Create or refresh the demo organisations and personas; publishes organisation events, and the contacts
+    of every school whose members changed (lead providers see them as real sign-ups would show them)."""
     start_mappers()
     with UnitOfWork(db, producer="accounts") as uow:
+        changed: set[str] = set()
         for spec in ORGANISATIONS:
             values = {k: v for k, v in spec.items() if k != "key"}
             org = uow.session.get(Organisation, organisation_id(spec["key"]))
@@ -70,6 +72,7 @@ def seed(db) -> list[dict]:
                 audit.record(uow.session, actor=SYSTEM, action="organisation_created", subject_type="organisation",
                              subject_id=org.id, organisation_id=org.id, after=org.event_data())
                 uow.publish("accounts.organisation.created", org.event_data())
+                changed.add(org.id)
         for spec in PERSONAS:
             user_id = _id(f"user:{spec['key']}")
             user = uow.session.get(User, user_id)
@@ -82,5 +85,10 @@ def seed(db) -> list[dict]:
                 org_id = organisation_id(org_key)
                 if not uow.session.query(Membership).filter_by(user_id=user_id, organisation_id=org_id).first():
                     uow.session.add(Membership(user_id=user_id, organisation_id=org_id, role=role))
+                    changed.add(org_id)
+        for org_id in sorted(changed):
+            org = uow.session.get(Organisation, org_id)
+            if org.is_school:
+                contacts.publish(uow, org, SYSTEM)
         uow.commit()
     return [{"email": p["email"], "note": p["note"]} for p in PERSONAS]

@@ -7,6 +7,7 @@ import pytest
 from accounts.app import create_app
 from accounts.definition import DEFINITION
 from accounts.signing import generate_pem
+from ecf_shared.events.envelope import SYSTEM
 from ecf_shared.testing.service import start_service
 
 
@@ -81,3 +82,9 @@ def audit_rows(svc, **where):
         sql += " and " + " and ".join(f"{k} = %({k})s" for k in where)
     with svc.db.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.exec_driver_sql(sql + " order by at, id", where)]
+
+
+def contacts_events(svc) -> list[dict]:
+    """accounts.school_contacts.changed events, less those the demo seed published."""
+    return [e for e in svc.outbox_events("accounts.school_contacts.changed")
+            if e["actor"] != SYSTEM.to_dict()]

@@ -1,5 +1,5 @@
 """School contacts: induction tutors (no account needed), the contact email for lead providers, users' emails."""
-from conftest import audit_rows, bearer, sign_in
+from conftest import contacts_events, audit_rows, bearer, sign_in
 
 
 def test_any_school_user_nominates_and_removes_induction_tutors(svc, demo):
@@ -17,7 +17,7 @@ def test_any_school_user_nominates_and_removes_induction_tutors(svc, demo):
                              json={"name": "Ursula Other", "email": "ursula@elsewhere.example"}, headers=bearer(bob)).json
     assert len(second["induction_tutors"]) == 2
 
-    event = svc.outbox_events("accounts.school_contacts.changed")[-1]
+    event = contacts_events(svc)[-1]
     assert event["data"] == {
         "organisation_id": school, "contact_email": "office@oakfield.example",
         "induction_tutors": [{"name": "Tess Tutor", "email": "tess@oakfield.example"},
@@ -28,7 +28,7 @@ def test_any_school_user_nominates_and_removes_induction_tutors(svc, demo):
     tess = added.json["induction_tutors"][0]["id"]
     removed = svc.client.delete(f"/organisations/{school}/contacts/induction-tutors/{tess}", headers=bearer(bob))
     assert removed.status_code == 200 and [t["name"] for t in removed.json["induction_tutors"]] == ["Ursula Other"]
-    assert len(svc.outbox_events("accounts.school_contacts.changed")) == 3
+    assert len(contacts_events(svc)) == 3
     assert [r["action"] for r in audit_rows(svc, organisation_id=school)] == [
         "induction_tutor_nominated", "induction_tutor_nominated", "induction_tutor_removed"]
 
@@ -43,7 +43,7 @@ def test_the_school_sets_its_contact_email_for_lead_providers(svc, demo):
     same = svc.client.patch(f"/organisations/{school}/contacts", json={"contact_email": "ects@oakfield.example"},
                             headers=bearer(alice))
     assert same.status_code == 200
-    assert len(svc.outbox_events("accounts.school_contacts.changed")) == 1  # no change, no event
+    assert len(contacts_events(svc)) == 1  # no change, no event
     back = svc.client.patch(f"/organisations/{school}/contacts", json={"contact_email": None}, headers=bearer(alice)).json
     assert back["contact_email"] == "office@oakfield.example" and back["contact_email_source"] == "gias"
     entry = [r for r in audit_rows(svc, organisation_id=school)][0]
@@ -64,7 +64,7 @@ def test_contacts_are_only_for_the_users_own_school(svc, demo):
     not_school = svc.client.post(f"/organisations/{demo('ab-1')}/contacts/induction-tutors",
                                  json={"name": "X", "email": "x@y.example"}, headers=bearer(abby))
     assert not_school.status_code == 403
-    assert svc.outbox_events("accounts.school_contacts.changed") == []
+    assert contacts_events(svc) == []
 
 
 def test_contacts_are_republished_when_the_schools_members_change(svc, demo):
@@ -73,5 +73,5 @@ def test_contacts_are_republished_when_the_schools_members_change(svc, demo):
     inv = svc.client.post(f"/organisations/{school}/invitations", json={"email": "zed@oakfield.example"},
                           headers=bearer(alice)).json
     svc.client.post(f"/invitations/{inv['token']}/accept", json={"first_name": "Zed", "last_name": "Zee"})
-    emails = svc.outbox_events("accounts.school_contacts.changed")[-1]["data"]["user_emails"]
+    emails = contacts_events(svc)[-1]["data"]["user_emails"]
     assert "zed@oakfield.example" in emails and len(emails) == 4

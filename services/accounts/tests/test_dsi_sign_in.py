@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from ecf_shared.auth.tokens import TokenVerifier
-from conftest import bearer
+from conftest import contacts_events, bearer
 
 OAKFIELD_DSI = "0b6b1c84-5a0e-4a7d-9a55-1f3c2a000001"
 NEW_LP_DSI = "0b6b1c84-5a0e-4a7d-9a55-1f3c2a000002"
@@ -79,7 +79,7 @@ def test_first_sign_in_creates_the_user_and_membership_then_updates_them(svc, ds
         assert conn.exec_driver_sql("select dsi_subject from users where email = 'nia@oakfield.example'").scalar() == "sub-nia"
     added, = svc.outbox_events("accounts.membership.added")
     assert added["data"]["email"] == "nia@oakfield.example" and added["actor"]["user_id"] == claims["sub"]
-    assert "nia@oakfield.example" in svc.outbox_events("accounts.school_contacts.changed")[-1]["data"]["user_emails"]
+    assert "nia@oakfield.example" in contacts_events(svc)[-1]["data"]["user_emails"]
 
     # Next time: matched by subject, though DSI now has a new email, name and role.
     dsi.user("sub-nia", "nia.new@oakfield.example", family="Married", **{OAKFIELD_DSI: ["SchoolApprover"]})

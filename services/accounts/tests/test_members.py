@@ -1,7 +1,7 @@
 """Members: invitations (single use, expiry), role changes, removal, the last-approver guard, the audit trail."""
 import threading
 
-from conftest import audit_rows, bearer, sign_in
+from conftest import contacts_events, audit_rows, bearer, sign_in
 
 
 def _school(demo):
@@ -45,7 +45,7 @@ def test_an_approver_invites_and_the_invitee_joins_once(svc, demo):
     accepted, = svc.outbox_events("accounts.invitation.accepted")
     added, = svc.outbox_events("accounts.membership.added")
     assert accepted["data"]["user_id"] == added["data"]["user_id"] == me["user_id"]
-    contacts = svc.outbox_events("accounts.school_contacts.changed")
+    contacts = contacts_events(svc)
     assert "dan@oakfield.example" in contacts[-1]["data"]["user_emails"]
     actions = [r["action"] for r in audit_rows(svc, organisation_id=_school(demo))]
     assert actions == ["invitation_sent", "user_created", "invitation_accepted", "membership_added"]
@@ -142,7 +142,7 @@ def test_change_role_remove_and_the_last_approver_guard(svc, demo):
     assert removed.status_code == 204
     gone, = svc.outbox_events("accounts.membership.removed")
     assert gone["data"]["email"] == "alice@oakfield.example"
-    assert "alice@oakfield.example" not in svc.outbox_events("accounts.school_contacts.changed")[-1]["data"]["user_emails"]
+    assert "alice@oakfield.example" not in contacts_events(svc)[-1]["data"]["user_emails"]
 
 
 def test_a_removed_user_is_refused_at_the_next_refresh(svc, demo):

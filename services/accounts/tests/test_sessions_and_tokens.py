@@ -94,3 +94,14 @@ def test_demo_seed_is_idempotent_and_publishes_organisations_once(svc, demo):
     created = svc.outbox_events("accounts.organisation.created")
     assert len(created) == 8
     assert {e["data"]["type"] for e in created} >= {"school", "lead_provider", "appropriate_body"}
+
+
+def test_demo_seed_publishes_each_schools_contacts_once_with_its_users(svc, demo):
+    from accounts.demo import seed
+
+    seed(svc.db)  # a second run adds no members, so it publishes nothing more
+    published = {e["data"]["organisation_id"]: e["data"] for e in svc.outbox_events("accounts.school_contacts.changed")}
+    assert len(svc.outbox_events("accounts.school_contacts.changed")) == len(published)
+    oakfield = published[demo("school-1")]
+    assert {"alice@oakfield.example", "bob@oakfield.example"} <= set(oakfield["user_emails"])
+    assert demo("ab-1") not in published  # only schools have contacts
