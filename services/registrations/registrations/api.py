@@ -6,8 +6,8 @@ from marshmallow import Schema, fields, validate
 
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from registrations import changes, commands, mentors, views
-from registrations.bulk_csv import read_rows
+from registrations import changes, commands, leaving, mentors, views
+from registrations.bulk_csv import ECT_REGISTRATIONS, LEAVERS, MENTOR_REGISTRATIONS, read_rows
 from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
 
 blp = Blueprint("registrations", __name__, description="ECT and mentor registrations, mentorships and training")
@@ -53,6 +53,20 @@ class TrainingChangeSchema(Schema):
     training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     lead_provider_id = fields.UUID(load_default=None)
     started_on = fields.Date(required=True, metadata={"description": "The new training starts; the old ends the day before."})
+
+
+class MentorTrainingChangeSchema(Schema):
+    training_programme = fields.String(load_default="provider_led", validate=validate.OneOf(PROGRAMMES),
+                                       metadata={"description": "Mentor training is always provider-led."})
+    lead_provider_id = fields.UUID(required=True)
+    started_on = fields.Date(required=True, metadata={"description": "The new training starts; the old ends the day before."})
+
+
+class LeaverRowSchema(Schema):
+    trn = TRN
+    participant_type = fields.String(load_default="ect", validate=validate.OneOf(("ect", "mentor")))
+    finished_on = fields.Date(required=True)
+    reason = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
 class MentorshipRequestSchema(Schema):
@@ -117,6 +131,11 @@ class LeftSchema(Schema):
     finished_on = fields.Date()
 
 
+class LeaverSchema(LeftSchema):
+    trn = fields.String()
+    participant_type = fields.String()
+
+
 class TeacherSchema(Schema):
     id = fields.String()
     trn = fields.String()
@@ -172,11 +191,13 @@ class Ects(MethodView):
 @blp.response(201, EctSchema(many=True))
 def register_ects_in_bulk():
     """Register up to 1,000 ECTs from a CSV (text/csv, or multipart with a `file`); the school is `school_id`
-    (query or form field) in blended mode. Every row is checked first, TRS included; any error writes nothing.
-    Columns: trn, date_of_birth, started_on, email, working_pattern, appropriate_body_id, training_programme,
-    lead_provider_id, cohort."""
+    (query or form field) in blended mode. Every row is checked first, TRS included; any error writes nothing and
+    the errors are listed by line. Columns: trn, date_of_birth, started_on, email, working_pattern,
+    appropriate_body_id, training_programme, lead_provider_id, cohort, and optionally moving_from_another_school
+    (true for a teacher moving here from a school where they are still registered: that registration ends the day
+    before this one starts)."""
     school_id = request.args.get("school_id") or request.form.get("school_id")
-    rows = read_rows(request, RegisterEctSchema)
+    rows = read_rows(request, RegisterEctSchema, ECT_REGISTRATIONS)
     with context().uow() as uow:
         return commands.bulk_register(uow, current_principal(), school_id, rows, _lookup())
 
@@ -196,7 +217,7 @@ class Ect(MethodView):
 def ect_leaves(body, ect_id):
     """The ECT leaves the school: their training and mentorship there end on the same day."""
     with context().uow() as uow:
-        return changes.leave(uow, current_principal(), "ect", ect_id, body)
+        return leaving.leave(uow, current_principal(), "ect", ect_id, body)
 
 
 @blp.route("/ects/<uuid:ect_id>/training", methods=["POST"])
@@ -205,7 +226,7 @@ def ect_leaves(body, ect_id):
 def change_training(body, ect_id):
     """Change the ECT's training programme or lead provider from a date (history is kept)."""
     with context().uow() as uow:
-        return changes.change_training(uow, current_principal(), ect_id, body)
+        return changes.change_training(uow, current_principal(), "ect", ect_id, body)
 
 
 @blp.route("/ects/<uuid:ect_id>/mentorship", methods=["POST"])
@@ -234,6 +255,20 @@ class Mentors(MethodView):
             return views.mentors(uow, current_principal(), school_id=query.get("school_id"))
 
 
+@blp.route("/mentors/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(201, MentorSchema(many=True))
+def register_mentors_in_bulk():
+    """Register up to 1,000 mentors from a CSV (text/csv, or multipart with a `file`); the school is `school_id`
+    (query or form field) in blended mode. Every row is checked first, TRS included; any error writes nothing and
+    the errors are listed by line. Columns: trn, date_of_birth, started_on, email, lead_provider_id, cohort, and
+    optionally training_programme (always provider_led for mentors)."""
+    school_id = request.args.get("school_id") or request.form.get("school_id")
+    rows = read_rows(request, RegisterMentorSchema, MENTOR_REGISTRATIONS)
+    with context().uow() as uow:
+        return mentors.bulk_register_mentors(uow, current_principal(), school_id, rows, _lookup())
+
+
 @blp.route("/mentors/<uuid:mentor_id>")
 class Mentor(MethodView):
     @blp.response(200, MentorSchema)
@@ -249,7 +284,31 @@ class Mentor(MethodView):
 def mentor_leaves(body, mentor_id):
     """The mentor leaves the school: their training and mentorships there end on the same day."""
     with context().uow() as uow:
-        return changes.leave(uow, current_principal(), "mentor", mentor_id, body)
+        return leaving.leave(uow, current_principal(), "mentor", mentor_id, body)
+
+
+@blp.route("/mentors/<uuid:mentor_id>/training", methods=["POST"])
+@blp.arguments(MentorTrainingChangeSchema)
+@blp.response(200, MentorSchema)
+def change_mentor_training(body, mentor_id):
+    """Change the mentor's lead provider from a date (history is kept; mentor training is always provider-led)."""
+    with context().uow() as uow:
+        return changes.change_training(uow, current_principal(), "mentor", mentor_id, body)
+
+
+@blp.route("/leavers/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(200, LeaverSchema(many=True))
+def record_leavers_in_bulk():
+    """Record up to 1,000 ECTs and mentors leaving the school from a CSV (text/csv, or multipart with a `file`); the
+    school is `school_id` (query or form field) in blended mode. Each leaver's training and mentorships there end on
+    the same day. Every row is checked first; any error writes nothing and the errors are listed by line. Columns:
+    trn, finished_on (the last day at the school), and optionally participant_type (ect, the default, or mentor)
+    and reason."""
+    school_id = request.args.get("school_id") or request.form.get("school_id")
+    rows = read_rows(request, LeaverRowSchema, LEAVERS)
+    with context().uow() as uow:
+        return leaving.bulk_leave(uow, current_principal(), school_id, rows)
 
 
 @blp.route("/teachers/<uuid:teacher_id>", methods=["PATCH"])

@@ -1,4 +1,5 @@
-"""Changes a school records: an ECT or mentor leaves, training changes, name or email corrections."""
+"""Changes a school records: training programme or lead provider changes, name or email corrections (leaving is in
+leaving.py)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,41 +8,27 @@ from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable, writable
 from ecf_shared.errors import Conflict, Invalid, NotFound
 from ecf_shared.uow import UnitOfWork
-from registrations import audit, payloads, views
+from registrations import audit, integrity, payloads, views
+from registrations.commands import DEFAULT_SCHEDULE
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, MentorPeriod, Teacher, TrainingPeriod
-from registrations.periods import current_training, finish_dependants, for_change, insert, organisation
-
-PERIOD_CLASSES = {"ect": (EctPeriod, "ECT registration"), "mentor": (MentorPeriod, "mentor registration")}
+from registrations.periods import PERIOD_CLASSES, current_training, for_change, insert, organisation
 
 
-def leave(uow: UnitOfWork, principal: Principal, participant_type: str, period_id, cmd: dict) -> dict:
+def change_training(uow: UnitOfWork, principal: Principal, participant_type: str, period_id, cmd: dict) -> dict:
+    """Finish the ECT's or mentor's current training period the day before `started_on` and start the new one.
+    Mentor training is always provider-led, so for a mentor only the lead provider can change."""
     cls, label = PERIOD_CLASSES[participant_type]
     period = for_change(uow, principal, cls, period_id, label)
     if period.finished_on is not None:
-        raise Conflict(f"This {label} has already ended.", code="already_left")
-    finished_on = cmd["finished_on"]
-    rules.check_finish(period.started_on, finished_on)
-    period.finished_on = finished_on
-    teacher = uow.session.get(Teacher, period.teacher_id)
-    actor = audit.record_by(uow, principal, period.school_id, action=f"{participant_type}_left", subject_id=period.id,
-                            teacher_id=teacher.id, details={"finished_on": finished_on, "reason": cmd.get("reason")})
-    finish_dependants(uow, finished_on=finished_on, actor=actor, **{f"{participant_type}_period": period})
-    uow.publish("registrations.teacher.left_school", {
-        "teacher_id": teacher.id, "trn": teacher.trn, "participant_type": participant_type, "period_id": period.id,
-        "school_id": period.school_id, "finished_on": finished_on, "reason": cmd.get("reason")}, actor=actor)
-    uow.commit()
-    return {"id": period.id, "finished_on": finished_on}
-
-
-def change_training(uow: UnitOfWork, principal: Principal, ect_id, cmd: dict) -> dict:
-    """Finish the ECT's current training period the day before `started_on` and start the new one."""
-    ect = for_change(uow, principal, EctPeriod, ect_id, "ECT registration")
-    if ect.finished_on is not None:
-        raise Conflict("This ECT has left the school.", code="already_left")
+        raise Conflict(f"This {label} has ended: the teacher has left the school.", code="already_left")
+    if participant_type == "mentor":
+        rules.check_mentor_programme(cmd["training_programme"])
     organisation(uow, cmd.get("lead_provider_id"), "lead_provider", "lead_provider_id")
     rules.check_programme(cmd["training_programme"], cmd.get("lead_provider_id"))
-    old = current_training(uow, ect_period_id=ect.id)
+    old = current_training(uow, **{f"{participant_type}_period_id": period.id})
+    if old is None:
+        raise Conflict(f"This {label} has no current training to change; contact support.", code="no_current_training")
     lead_provider_id = str(cmd["lead_provider_id"]) if cmd.get("lead_provider_id") else None
     if old.programme == cmd["training_programme"] and old.lead_provider_id == lead_provider_id:
         raise Invalid("That is the current training; nothing to change.", code="no_change")
@@ -49,21 +36,24 @@ def change_training(uow: UnitOfWork, principal: Principal, ect_id, cmd: dict) ->
     rules.check_finish(old.started_on + timedelta(days=1), started_on, field="started_on")
     old.finished_on = started_on - timedelta(days=1)
     provider_led = cmd["training_programme"] == "provider_led"
-    new = TrainingPeriod(ect_period_id=ect.id, programme=cmd["training_programme"], cohort=old.cohort,
-                         started_on=started_on, lead_provider_id=lead_provider_id, expression_of_interest=provider_led,
-                         schedule=(old.schedule or "ecf-standard-september") if provider_led else None)
+    new = TrainingPeriod(ect_period_id=period.id if participant_type == "ect" else None,
+                         mentor_period_id=period.id if participant_type == "mentor" else None,
+                         programme=cmd["training_programme"], cohort=old.cohort, started_on=started_on,
+                         lead_provider_id=lead_provider_id, expression_of_interest=provider_led,
+                         schedule=(old.schedule or DEFAULT_SCHEDULE) if provider_led else None)
     insert(uow, Conflict("The training changed at the same moment; reload and try again.", code="changed_concurrently"), new)
     change = "programme_changed" if old.programme != new.programme else "lead_provider_changed"
-    teacher = uow.session.get(Teacher, ect.teacher_id)
-    actor = audit.record_by(uow, principal, ect.school_id, action=f"training_{change}", subject_id=ect.id,
+    teacher = uow.session.get(Teacher, period.teacher_id)
+    actor = audit.record_by(uow, principal, period.school_id, action=f"training_{change}", subject_id=period.id,
                             teacher_id=teacher.id, details={"previous_training_period_id": old.id,
                                                             "training_period_id": new.id, "started_on": started_on,
                                                             "training_programme": new.programme,
                                                             "lead_provider_id": new.lead_provider_id})
-    publish_training_changed(uow, teacher, "ect", ect.id, ect.school_id, new, change, started_on, actor,
+    publish_training_changed(uow, teacher, participant_type, period.id, period.school_id, new, change, started_on, actor,
                              previous_training_period_id=old.id)
-    uow.commit()
-    return views.one(views.ects(uow, principal, ect_id=ect.id), "ECT registration")
+    integrity.commit(uow)
+    show = views.ects if participant_type == "ect" else views.mentors
+    return views.one(show(uow, principal, **{f"{participant_type}_id": period.id}), label)
 
 
 def publish_training_changed(uow, teacher, participant_type, period_id, school_id, training, change, effective_on, actor,
@@ -100,6 +90,6 @@ def correct_details(uow: UnitOfWork, principal: Principal, teacher_id, cmd: dict
             "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
             "last_name": teacher.last_name, "participant_type": kind, "period_id": period.id,
             "email": period.email}, actor=actor)
-    uow.commit()
+    integrity.commit(uow)
     return {"id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name, "last_name": teacher.last_name,
             "email": changes.get("email")}

@@ -7,18 +7,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
-from ecf_shared.errors import AppError, Invalid
+from ecf_shared.errors import AppError
 from ecf_shared.uow import UnitOfWork
-from registrations import audit, payloads, views
+from registrations import audit, integrity, payloads, views
+from registrations.bulk_csv import check_every_row
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, SchoolCopy, Teacher, TrainingPeriod
-from registrations.periods import finish_dependants, insert, open_school, organisation
+from registrations.periods import (check_dependants_can_end, dependants_running_past, finish_dependants, insert,
+                                   open_school, organisation)
 
-BULK_LIMIT = 1000
 DEFAULT_SCHEDULE = "ecf-standard-september"
 
 
@@ -49,23 +50,37 @@ def check_ect(uow, principal: Principal, school: SchoolCopy, cmd: dict, lookup) 
     rules.check_cohort(cmd["cohort"], cmd["started_on"])
     record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
     checked = CheckedEct(cmd, record, rules.check_teacher_may_start_induction(record))
-    _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False), lock=False)
+    _, moving_from = _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False),
+                                           cmd["started_on"], lock=False)
+    if moving_from is not None:
+        _check_may_leave_for(uow, moving_from, cmd["started_on"])
     return checked
 
 
-def _check_not_registered(uow, trn: str, school_id: str, moving: bool, *, lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
-    """The teacher and their open ECT period elsewhere that this registration moves them from, if any."""
+def _check_may_leave_for(uow, moving_from: EctPeriod, started_on: date) -> None:
+    """The registration elsewhere ends the day before this one starts, and what depends on it can end then too."""
+    left_on = started_on - timedelta(days=1)
+    rules.check_finish(moving_from.started_on, left_on, field="started_on")
+    check_dependants_can_end(dependants_running_past(uow, left_on, ect_period=moving_from), left_on, field="started_on")
+
+
+def _check_not_registered(uow, trn: str, school_id: str, moving: bool, started_on: date, *,
+                          lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
+    """The teacher and their open ECT period elsewhere that this registration moves them from, if any. A new ECT
+    registration never overlaps the teacher's earlier ones, at any school."""
     q = uow.session.query(Teacher).filter_by(trn=trn)
     teacher = (q.with_for_update() if lock else q).first()
     if teacher is None:
         return None, None
     open_period = uow.session.query(EctPeriod).filter_by(teacher_id=teacher.id, finished_on=None).first()
-    if open_period is None:
-        return teacher, None
-    if open_period.school_id == school_id:
-        raise rules.already_registered(True)
-    if not moving:
-        raise rules.already_registered(False)
+    if open_period is not None:
+        if open_period.school_id == school_id:
+            raise rules.already_registered(True)
+        if not moving:
+            raise rules.already_registered(False)
+    last_finished_on = (uow.session.query(func.max(EctPeriod.finished_on))
+                        .filter(EctPeriod.teacher_id == teacher.id).scalar())
+    rules.check_after_earlier_registrations(started_on, last_finished_on)
     return teacher, open_period
 
 
@@ -73,44 +88,26 @@ def register_ect(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) -> di
     school = school_for(uow, principal, cmd.get("school_id"))
     checked = check_ect(uow, principal, school, cmd, lookup)
     view = write_ect(uow, principal, school, checked)
-    _commit(uow)
+    integrity.commit(uow)
     return view
 
 
 def bulk_register(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]], lookup) -> list[dict]:
-    """`rows` pairs each CSV line number with its parsed command or the error parsing it. All or nothing."""
+    """`rows` pairs each CSV line number with its parsed command or the error parsing it. All or nothing. A row may
+    confirm the teacher is moving here from another school (`moving_from_another_school`), as a single one can."""
     school = school_for(uow, principal, school_id)
-    if not rows:
-        raise Invalid("The file has no rows.", code="empty_file")
-    if len(rows) > BULK_LIMIT:
-        raise Invalid(f"A file may have at most {BULK_LIMIT:,} rows; this one has {len(rows):,}. Split it and try again.",
-                      code="too_many_rows")
-    checked, errors, first_line_of = [], [], {}
-    for line, cmd in rows:
-        try:
-            if isinstance(cmd, AppError):
-                raise cmd
-            if cmd["trn"] in first_line_of:
-                raise Invalid(f"This TRN is also on line {first_line_of[cmd['trn']]}.", code="duplicate_row",
-                              fields={"trn": ["Duplicate TRN in this file."]})
-            first_line_of[cmd["trn"]] = line
-            checked.append(check_ect(uow, principal, school, {**cmd, "moving_from_another_school": False}, lookup))
-        except AppError as error:
-            if error.status == 503:
-                raise
-            errors.append({"line": line, "code": error.code, "message": error.message, "fields": error.fields})
-    if errors:
-        raise Invalid(f"{len(errors)} of {len(rows)} rows have errors; nothing was registered. Correct them and "
-                      "upload the file again.", code="rows_invalid", details={"rows": errors})
+    checked = check_every_row(rows, lambda cmd: check_ect(uow, principal, school, cmd, lookup),
+                              key=lambda cmd: cmd["trn"], key_field="trn", nothing_done="nothing was registered",
+                              checked_key=lambda checked: checked.trn)
     views_ = [write_ect(uow, principal, school, c) for c in checked]
-    _commit(uow)
+    integrity.commit(uow)
     return views_
 
 
 def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked: CheckedEct) -> dict:
     cmd, record = checked.cmd, checked.record
     teacher, moving_from = _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False),
-                                                 lock=True)
+                                                 cmd["started_on"], lock=True)
     if teacher is None:
         teacher = Teacher(trn=checked.trn, first_name=record["first_name"], last_name=record["last_name"])
         # Another request registering the same teacher at the same moment makes the database refuse one of them.
@@ -120,7 +117,7 @@ def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked
         left_on = cmd["started_on"] - timedelta(days=1)
         rules.check_finish(moving_from.started_on, left_on, field="started_on")
         moving_from.finished_on = left_on
-        finish_dependants(uow, ect_period=moving_from, finished_on=left_on, actor=actor)
+        finish_dependants(uow, ect_period=moving_from, finished_on=left_on, actor=actor, field="started_on")
         uow.session.flush()
 
     ect = EctPeriod(teacher_id=teacher.id, school_id=school.id, started_on=cmd["started_on"], email=cmd["email"],
@@ -158,14 +155,6 @@ def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked
             "training": payloads.training(training), "registered_by": by,
         }, actor=actor)
     return {**views.ect_view(ect, teacher, training, None), "warnings": checked.warnings}
-
-
-def _commit(uow: UnitOfWork) -> None:
-    try:
-        uow.commit()
-    except IntegrityError:
-        uow.rollback()
-        raise rules.already_registered(True) from None
 
 
 def _str(value) -> str | None:

@@ -1,33 +1,72 @@
-"""Registering mentors and assigning them to ECTs."""
+"""Registering mentors (one, or many from a CSV) and assigning them to ECTs."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from ecf_shared.auth.actor import Principal
-from ecf_shared.errors import Conflict, Invalid
+from ecf_shared.errors import AppError, Conflict, Invalid
 from ecf_shared.uow import UnitOfWork
-from registrations import audit, payloads, views
+from registrations import audit, integrity, payloads, views
+from registrations.bulk_csv import check_every_row
 from registrations.commands import DEFAULT_SCHEDULE, school_for
 from registrations.domain import rules
-from registrations.domain.model import EctPeriod, MentorPeriod, Mentorship, Teacher, TrainingPeriod
+from registrations.domain.model import EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher, TrainingPeriod
 from registrations.periods import for_change, insert, organisation
+
+
+@dataclass
+class CheckedMentor:
+    cmd: dict
+    record: dict  # trs-sync's record of the teacher (a merged TRN followed to the current one)
 
 
 def register_mentor(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) -> dict:
     school = school_for(uow, principal, cmd.get("school_id"))
+    view = write_mentor(uow, principal, school, check_mentor(uow, principal, school, cmd, lookup))
+    integrity.commit(uow)
+    return view
+
+
+def bulk_register_mentors(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]],
+                          lookup) -> list[dict]:
+    """`rows` pairs each CSV line number with its parsed command or the error parsing it. Every row is checked first,
+    TRS included; any error writes nothing."""
+    school = school_for(uow, principal, school_id)
+    checked = check_every_row(rows, lambda cmd: check_mentor(uow, principal, school, cmd, lookup),
+                              key=lambda cmd: cmd["trn"], key_field="trn", nothing_done="nothing was registered",
+                              checked_key=lambda checked: checked.record["trn"])
+    views_ = [write_mentor(uow, principal, school, c) for c in checked]
+    integrity.commit(uow)
+    return views_
+
+
+def check_mentor(uow, principal: Principal, school: SchoolCopy, cmd: dict, lookup) -> CheckedMentor:
     rules.check_mentor_programme(cmd["training_programme"])
     organisation(uow, cmd["lead_provider_id"], "lead_provider", "lead_provider_id")
     rules.check_start_date(cmd["started_on"], date.today())
     rules.check_cohort(cmd["cohort"], cmd["started_on"])
     record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
     rules.check_may_mentor(record)
+    _teacher_not_mentoring_here(uow, record["trn"], school.id, lock=False)
+    return CheckedMentor(cmd, record)
 
-    teacher = uow.session.query(Teacher).filter_by(trn=record["trn"]).with_for_update().first()
+
+def _teacher_not_mentoring_here(uow, trn: str, school_id: str, *, lock: bool) -> Teacher | None:
+    q = uow.session.query(Teacher).filter_by(trn=trn)
+    teacher = (q.with_for_update() if lock else q).first()
+    if teacher is not None and uow.session.query(MentorPeriod).filter_by(teacher_id=teacher.id, school_id=school_id,
+                                                                         finished_on=None).first():
+        raise rules.already_mentoring()
+    return teacher
+
+
+def write_mentor(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked: CheckedMentor) -> dict:
+    cmd, record = checked.cmd, checked.record
+    teacher = _teacher_not_mentoring_here(uow, record["trn"], school.id, lock=True)
     if teacher is None:
         teacher = Teacher(trn=record["trn"], first_name=record["first_name"], last_name=record["last_name"])
         insert(uow, rules.already_mentoring(), teacher)
-    elif uow.session.query(MentorPeriod).filter_by(teacher_id=teacher.id, school_id=school.id, finished_on=None).first():
-        raise rules.already_mentoring()
     mentor = MentorPeriod(teacher_id=teacher.id, school_id=school.id, started_on=cmd["started_on"], email=cmd["email"],
                           registered_by_user_id=principal.user_id, registered_by_email=principal.email,
                           registered_by_name=principal.name, registered_for_organisation_id=school.id)
@@ -45,14 +84,14 @@ def register_mentor(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) ->
         "started_on": mentor.started_on, "email": mentor.email, "training": payloads.training(training),
         "registered_by": payloads.registered_by(principal, school.id), "registered_at": datetime.now(timezone.utc),
     }, actor=actor)
-    uow.commit()
     return views.mentor_view(mentor, teacher, training)
 
 
 def assign_mentor(uow: UnitOfWork, principal: Principal, ect_id, cmd: dict) -> dict:
     """Assign (or change) an ECT's mentor from `started_on`; a current mentorship ends the day before."""
     ect = for_change(uow, principal, EctPeriod, ect_id, "ECT registration")
-    mentor = uow.session.get(MentorPeriod, str(cmd["mentor_id"]))
+    # Shared lock: the mentor cannot leave (or their dates change) until this assignment commits or fails.
+    mentor = uow.session.get(MentorPeriod, str(cmd["mentor_id"]), with_for_update={"read": True})
     if mentor is None:
         raise Invalid("Unknown mentor.", fields={"mentor_id": ["Not a known mentor registration."]})
     started_on = cmd["started_on"]
@@ -79,6 +118,6 @@ def assign_mentor(uow: UnitOfWork, principal: Principal, ect_id, cmd: dict) -> d
                              "previous_mentorship_id": current.id if current else None, "started_on": started_on})
     uow.publish("registrations.mentorship.started",
                 payloads.mentorship(mentorship, ect.school_id, ect.teacher_id, mentor.teacher_id), actor=actor)
-    uow.commit()
+    integrity.commit(uow)
     return {"mentorship_id": mentorship.id, "ect_id": ect.id, "mentor_id": mentor.id, "started_on": started_on,
             "finished_on": mentorship.finished_on}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from ecf_shared.auth.actor import Principal
@@ -11,6 +12,8 @@ from ecf_shared.errors import AppError, Invalid, NotFound
 from ecf_shared.events.envelope import Actor
 from registrations import payloads
 from registrations.domain.model import EctPeriod, MentorPeriod, Mentorship, SchoolCopy, TrainingPeriod
+
+PERIOD_CLASSES = {"ect": (EctPeriod, "ECT registration"), "mentor": (MentorPeriod, "mentor registration")}
 
 
 def organisation(uow, organisation_id, expected_type: str, field: str) -> SchoolCopy | None:
@@ -58,19 +61,34 @@ def current_training(uow, *, ect_period_id=None, mentor_period_id=None) -> Train
     return q.with_for_update().first()
 
 
-def finish_dependants(uow, *, finished_on: date, actor: Actor, ect_period: EctPeriod | None = None,
-                      mentor_period: MentorPeriod | None = None) -> None:
-    """Finish the open training periods and mentorships that depend on a period ending on `finished_on`."""
+def dependants_running_past(uow, finished_on: date, *, ect_period: EctPeriod | None = None,
+                            mentor_period: MentorPeriod | None = None) -> list[TrainingPeriod | Mentorship]:
+    """The period's training periods and mentorships that are open or end after `finished_on`, locked."""
     if ect_period is not None:
-        trainings = uow.session.query(TrainingPeriod).filter_by(ect_period_id=ect_period.id, finished_on=None)
-        mentorships = uow.session.query(Mentorship).filter_by(ect_period_id=ect_period.id, finished_on=None)
+        period_id, columns = ect_period.id, (TrainingPeriod.ect_period_id, Mentorship.ect_period_id)
     else:
-        trainings = uow.session.query(TrainingPeriod).filter_by(mentor_period_id=mentor_period.id, finished_on=None)
-        mentorships = uow.session.query(Mentorship).filter_by(mentor_period_id=mentor_period.id, finished_on=None)
-    dependants = trainings.with_for_update().all() + mentorships.with_for_update().all()
+        period_id, columns = mentor_period.id, (TrainingPeriod.mentor_period_id, Mentorship.mentor_period_id)
+    return [d for cls, column in zip((TrainingPeriod, Mentorship), columns)
+            for d in uow.session.query(cls).filter(column == period_id,
+                                                   or_(cls.finished_on.is_(None), cls.finished_on > finished_on))
+            .order_by(cls.started_on).with_for_update()]
+
+
+def check_dependants_can_end(dependants: list, finished_on: date, field: str = "finished_on") -> None:
+    """A period may end on `finished_on` only if nothing depending on it starts later: each period lies inside the
+    one it depends on (the database checks this as well, at commit)."""
     if any(d.started_on > finished_on for d in dependants):
         raise Invalid("A training period or mentorship starts after that date; choose a later date.",
-                      code="dependant_starts_later", fields={"finished_on": ["A dependent period starts after this date."]})
+                      code="dependant_starts_later", fields={field: ["A dependent period starts after this date."]})
+
+
+def finish_dependants(uow, *, finished_on: date, actor: Actor, ect_period: EctPeriod | None = None,
+                      mentor_period: MentorPeriod | None = None, field: str = "finished_on") -> None:
+    """Finish the training periods and mentorships that depend on a period ending on `finished_on`: the open ones,
+    and any that ended later (a mentorship already ended by the other teacher leaving after this date ends now, and
+    its end is published again with the earlier date)."""
+    dependants = dependants_running_past(uow, finished_on, ect_period=ect_period, mentor_period=mentor_period)
+    check_dependants_can_end(dependants, finished_on, field)
     for dependant in dependants:
         dependant.finished_on = finished_on
     for m in (d for d in dependants if isinstance(d, Mentorship)):

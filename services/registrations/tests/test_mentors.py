@@ -1,5 +1,9 @@
 """Mentors: registered with a TRS check, may mentor at several schools; mentorships follow the rules."""
-from conftest import LEAD_PROVIDER, OTHER_SCHOOL, SCHOOL, auth, ect_body, mentor_body
+import uuid
+
+from sqlalchemy import text
+
+from conftest import LEAD_PROVIDER, OTHER_LEAD_PROVIDER, OTHER_SCHOOL, SCHOOL, auth, ect_body, mentor_body
 
 
 def register_ect(svc, fake_trs_sync, token, trn="1234567", **kw):
@@ -101,3 +105,50 @@ def test_mentorship_refusals(svc, fake_trs_sync, token_issuer):
     assert assign(late, started_on="2026-09-15").json["code"] == "mentorship_outside_periods"
     assert assign(elsewhere, as_token=other).status_code == 404
     assert svc.outbox_events("registrations.mentorship.started") == []
+
+
+def test_a_mentors_lead_provider_changes_from_a_date_with_history_kept(svc, fake_trs_sync, token_issuer):
+    token = token_issuer.school_user(SCHOOL, email="bob@oakfield.example")
+    mentor = register_mentor(svc, fake_trs_sync, token)
+    [registered] = svc.outbox_events("registrations.mentor.registered")
+    changed = svc.client.post(f"/mentors/{mentor['id']}/training",
+                              json={"lead_provider_id": OTHER_LEAD_PROVIDER, "started_on": "2026-11-01"}, headers=auth(token))
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["lead_provider_id"], changed.json["training_programme"]) == (OTHER_LEAD_PROVIDER, "provider_led")
+    assert changed.json["expression_of_interest"] is True and changed.json["cohort"] == 2026
+    [event] = svc.outbox_events("registrations.training.changed")
+    assert event["data"]["participant_type"] == "mentor" and event["data"]["period_id"] == mentor["id"]
+    assert event["data"]["change"] == "lead_provider_changed" and event["data"]["effective_on"] == "2026-11-01"
+    assert event["data"]["previous_training_period_id"] == registered["data"]["training"]["training_period_id"]
+    assert event["data"]["training"]["lead_provider_id"] == OTHER_LEAD_PROVIDER
+    assert event["actor"]["type"] == "school_user" and event["actor"]["email"] == "bob@oakfield.example"
+    with svc.db.engine.connect() as conn:
+        history = conn.execute(text("SELECT lead_provider_id::text, started_on::text, finished_on::text FROM training_periods "
+                                    "WHERE mentor_period_id = :m ORDER BY started_on"), {"m": mentor["id"]}).all()
+    assert [tuple(r) for r in history] == [(LEAD_PROVIDER, "2026-09-01", "2026-10-31"), (OTHER_LEAD_PROVIDER, "2026-11-01", None)]
+    entry = svc.client.get(f"/audit?subject={mentor['id']}", headers=auth(token)).json[-1]
+    assert entry["action"] == "training_lead_provider_changed" and entry["actor"]["email"] == "bob@oakfield.example"
+
+
+def test_mentor_training_change_refusals(svc, fake_trs_sync, token_issuer):
+    token = token_issuer.school_user(SCHOOL)
+    mentor = register_mentor(svc, fake_trs_sync, token)
+
+    def change(as_token=token, **body):
+        return svc.client.post(f"/mentors/{mentor['id']}/training",
+                               json={"lead_provider_id": OTHER_LEAD_PROVIDER, "started_on": "2026-11-01", **body},
+                               headers=auth(as_token))
+
+    school_led = change(training_programme="school_led")
+    assert school_led.status_code == 422 and "training_programme" in school_led.json["fields"]
+    no_provider = svc.client.post(f"/mentors/{mentor['id']}/training", json={"started_on": "2026-11-01"}, headers=auth(token))
+    assert no_provider.status_code == 422 and "lead_provider_id" in no_provider.json["fields"]
+    assert change(lead_provider_id=LEAD_PROVIDER).json["code"] == "no_change"
+    assert change(lead_provider_id=str(uuid.uuid4())).json["fields"] == {"lead_provider_id": ["Not a known lead provider."]}
+    assert change(started_on="2026-09-01").status_code == 422  # must start after the current training did
+    assert change(as_token=token_issuer.school_user(OTHER_SCHOOL)).status_code == 404
+    read_only = token_issuer.issue(staff_role="read_only", acting_for={"organisation_id": SCHOOL, "reason": "look"})
+    assert change(as_token=read_only).status_code == 403
+    assert svc.client.post(f"/mentors/{mentor['id']}/leave", json={"finished_on": "2026-10-15"}, headers=auth(token)).status_code == 200
+    assert change().json["code"] == "already_left"
+    assert svc.outbox_events("registrations.training.changed") == []

@@ -19,8 +19,29 @@ def test_school_user_registers_an_ect_and_the_event_names_who_did_it(svc, fake_t
     assert event["actor"]["type"] == "school_user" and event["actor"]["organisation_id"] == SCHOOL
     assert event["data"]["training"]["lead_provider_id"] == LEAD_PROVIDER
     assert event["data"]["training"]["expression_of_interest"] is True
-    listed = svc.client.get("/ects", headers=auth(token)).json
-    assert [e["trn"] for e in listed] == ["1234567"]
+    recorded = {k: event["data"][k] for k in ("started_on", "email", "working_pattern", "appropriate_body_id")}
+    assert recorded == {"started_on": "2026-09-01", "email": "ada@school.example", "working_pattern": "full_time",
+                        "appropriate_body_id": AB}
+    assert {k: event["data"]["training"][k] for k in ("programme", "cohort", "schedule", "partnership_id")} == {
+        "programme": "provider_led", "cohort": 2026, "schedule": "ecf-standard-september", "partnership_id": None}
+    [listed] = svc.client.get("/ects", headers=auth(token)).json
+    assert listed["trn"] == "1234567"
+    assert {k: listed[k] for k in (*recorded, "training_programme", "lead_provider_id", "cohort", "expression_of_interest")} == {
+        **recorded, "training_programme": "provider_led", "lead_provider_id": LEAD_PROVIDER, "cohort": 2026,
+        "expression_of_interest": True}
+
+
+def test_school_led_training_is_recorded_without_a_lead_provider(svc, fake_trs_sync, token_issuer):
+    fake_trs_sync.add("1234567")
+    token = token_issuer.school_user(SCHOOL)
+    response = svc.client.post("/ects", json=body(training_programme="school_led", lead_provider_id=None,
+                                                  working_pattern="part_time"), headers=auth(token))
+    assert response.status_code == 201, response.json
+    shown = svc.client.get(f"/ects/{response.json['id']}", headers=auth(token)).json
+    assert (shown["training_programme"], shown["lead_provider_id"], shown["expression_of_interest"], shown["schedule"],
+            shown["working_pattern"]) == ("school_led", None, False, None, "part_time")
+    [event] = svc.outbox_events("registrations.ect.registered")
+    assert event["data"]["training"]["programme"] == "school_led" and event["data"]["training"]["lead_provider_id"] is None
 
 
 def test_two_users_of_a_school_both_register_teachers(svc, fake_trs_sync, token_issuer):
@@ -48,10 +69,13 @@ def test_deactivated_completed_and_prohibited_teachers_are_refused(svc, fake_trs
     fake_trs_sync.add("3000002", status="Passed")
     fake_trs_sync.add("3000003", status="Exempt")
     fake_trs_sync.add("3000004", prohibited=True)
+    fake_trs_sync.add("3000005", status="Failed")
+    fake_trs_sync.add("3000006", status="FailedInWales")
     codes = {trn: svc.client.post("/ects", json=body(trn=trn), headers=auth(token)).json["code"]
-             for trn in ("3000001", "3000002", "3000003", "3000004")}
+             for trn in ("3000001", "3000002", "3000003", "3000004", "3000005", "3000006")}
     assert codes == {"3000001": "teacher_deactivated", "3000002": "induction_already_completed",
-                     "3000003": "induction_already_completed", "3000004": "prohibited_from_teaching"}
+                     "3000003": "induction_already_completed", "3000004": "prohibited_from_teaching",
+                     "3000005": "induction_already_completed", "3000006": "induction_already_completed"}
     assert svc.outbox_events() == []
 
 
@@ -73,6 +97,21 @@ def test_already_registered_here_or_elsewhere_is_a_conflict(svc, fake_trs_sync, 
     assert again.status_code == 409 and again.json["code"] == "already_registered_here"
     elsewhere = svc.client.post("/ects", json=body(trn="5000001"), headers=auth(token_issuer.school_user(OTHER_SCHOOL)))
     assert elsewhere.status_code == 409 and elsewhere.json["code"] == "registered_elsewhere"
+    assert "moving_from_another_school" in elsewhere.json["message"] and "left" in elsewhere.json["message"]  # what to do
+
+
+def test_a_registration_never_overlaps_an_earlier_one_at_any_school(svc, fake_trs_sync, token_issuer):
+    fake_trs_sync.add("5000001")
+    here, there = token_issuer.school_user(SCHOOL), token_issuer.school_user(OTHER_SCHOOL)
+    ect = svc.client.post("/ects", json=body(trn="5000001"), headers=auth(here)).json
+    assert svc.client.post(f"/ects/{ect['id']}/leave", json={"finished_on": "2026-12-31"}, headers=auth(here)).status_code == 200
+    for token in (there, here):
+        overlapping = svc.client.post("/ects", json=body(trn="5000001", started_on="2026-11-01"), headers=auth(token))
+        assert overlapping.status_code == 422 and overlapping.json["code"] == "overlaps_earlier_registration"
+        assert overlapping.json["fields"] == {"started_on": ["Must be after 2026-12-31."]}
+    later = svc.client.post("/ects", json=body(trn="5000001", started_on="2027-01-04"), headers=auth(there))
+    assert later.status_code == 201, later.json
+    assert len(svc.outbox_events("registrations.ect.registered")) == 2
 
 
 def test_trs_unavailable_is_a_clear_503(svc, fake_trs_sync, token_issuer):
@@ -194,4 +233,4 @@ def test_every_endpoint_is_in_the_openapi_document(svc):
     paths = svc.client.get("/openapi.json").json["paths"]
     assert {"/ects", "/ects/bulk", "/ects/{ect_id}", "/ects/{ect_id}/leave", "/ects/{ect_id}/training",
             "/ects/{ect_id}/mentorship", "/mentors", "/mentors/{mentor_id}", "/mentors/{mentor_id}/leave",
-            "/teachers/{teacher_id}", "/audit"} <= set(paths)
+            "/mentors/{mentor_id}/training", "/mentors/bulk", "/leavers/bulk", "/teachers/{teacher_id}", "/audit"} <= set(paths)

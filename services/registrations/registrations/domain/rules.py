@@ -43,8 +43,17 @@ def check_start_date(started_on: date, today: date) -> None:
 def already_registered(at_this_school: bool) -> Conflict:
     if at_this_school:
         return Conflict("This teacher is already registered as an ECT at your school.", code="already_registered_here")
-    return Conflict("This teacher has an open ECT registration at another school. Ask that school to record that "
-                    "they have left, or contact support if they have moved.", code="registered_elsewhere")
+    return Conflict("This teacher has an open ECT registration at another school. If they are moving to your school, "
+                    "confirm the move (moving_from_another_school) and that registration will end the day before they "
+                    "start with you; otherwise ask that school to record that they have left.", code="registered_elsewhere")
+
+
+def check_after_earlier_registrations(started_on: date, last_finished_on: date | None) -> None:
+    """ECT registrations never overlap, across all schools: a new one starts after the teacher's earlier ones ended."""
+    if last_finished_on is not None and started_on <= last_finished_on:
+        raise Invalid(f"This teacher was registered as an ECT until {last_finished_on.isoformat()}, so this registration "
+                      "must start after that.", code="overlaps_earlier_registration",
+                      fields={"started_on": [f"Must be after {last_finished_on.isoformat()}."]})
 
 
 # --- appropriate bodies and cohorts ------------------------------------------------------------------
