@@ -54,3 +54,10 @@ class Database:
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def lock_until_commit(session, key: str) -> None:
+    """Take a transaction-scoped advisory lock on `key` (any string): concurrent transactions asking for the same
+    key wait here until this one commits or rolls back. For "find or create" of a row keyed by a natural id that
+    two paths (a request and an event handler) may create at once."""
+    session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})

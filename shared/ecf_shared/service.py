@@ -26,6 +26,8 @@ class ServiceDefinition:
     migrations: Path
     handlers: Callable[[Settings, Database], dict[str, Handler]] | None = None
     commands: dict[str, Callable[[Settings, list[str]], int]] = field(default_factory=dict)
+    # Periodic jobs the worker runs beside its consumer: (name, object with run_forever(stop)) pairs.
+    background: Callable[[Settings, Database], list[tuple[str, object]]] | None = None
 
     def settings(self) -> Settings:
         return self.settings_cls.from_env(service_name=self.name)
@@ -73,6 +75,8 @@ def build_workers(defn: ServiceDefinition, settings: Settings, *, consume: bool 
                                                  max_attempts=settings.consumer_max_attempts,
                                                  retry_delays=settings.consumer_retry_delays,
                                                  prefetch=settings.consumer_prefetch)))
+    if consume and defn.background is not None:
+        runners.extend(defn.background(settings, db))
     return runners
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import STAFF_PERMISSIONS, writable
+from ecf_shared.db import lock_until_commit
 from ecf_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from ecf_shared.events.envelope import Actor, jsonable
 from ecf_shared.uow import UnitOfWork
@@ -65,6 +66,13 @@ def load(uow: UnitOfWork, trn: str, scope: set[str] | None = None, *, lock: bool
     return induction
 
 
+def lock_induction(uow: UnitOfWork, trn: str) -> Induction | None:
+    """The teacher's induction, locked until commit; when there is none yet, the lock still holds off anyone else
+    about to create it (a claim racing the registration event), so the second sees the first's row."""
+    lock_until_commit(uow.session, f"inductions:{trn}")
+    return uow.session.query(Induction).filter_by(trn=trn).with_for_update().first()
+
+
 def attempt(uow: UnitOfWork, induction: Induction, caller: Caller, change: Callable, details: dict):
     """Run a domain change; outside its window, queue it for manual handling instead and re-raise."""
     try:
@@ -81,11 +89,13 @@ def attempt(uow: UnitOfWork, induction: Induction, caller: Caller, change: Calla
 
 
 def finish(uow: UnitOfWork, induction: Induction, before: tuple, caller: Caller, action: str, details: dict, *,
-           reason: str, source: str = "cpd", note: str | None = None, ticket: str | None = None) -> None:
+           reason: str, source: str = "cpd", note: str | None = None, ticket: str | None = None,
+           appeal_lodged_on: date | None = None) -> None:
     """Audit, announce a status change if there was one, and commit."""
     uow.session.add(AuditEntry(trn=induction.trn, action=action, actor=caller.actor.to_dict(), details=jsonable(details),
                                note=note, support_ticket=ticket))
-    events.announce_status(uow, induction, before, actor=caller.actor, source=source, reason=reason)
+    events.announce_status(uow, induction, before, actor=caller.actor, source=source, reason=reason,
+                           appeal_lodged_on=appeal_lodged_on)
     try:
         uow.commit()
     except IntegrityError:
@@ -113,7 +123,7 @@ def claim(uow: UnitOfWork, caller: Caller, cmd: dict, lookup, today: date, *, to
     record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=token)
     check_trs_record(record)
     qts = date.fromisoformat(record["qts_awarded_on"])
-    induction = uow.session.query(Induction).filter_by(trn=record["trn"]).with_for_update().first()
+    induction = lock_induction(uow, record["trn"])
     if induction is None:  # the school never registered them: CPD opens the record now
         induction = Induction(trn=record["trn"], first_name=record["first_name"], last_name=record["last_name"],
                               qts_awarded_on=qts)
@@ -198,7 +208,7 @@ def decide_appeal(uow: UnitOfWork, caller: Caller, appeal_id: str, cmd: dict, to
     if period is not None:
         events.period(uow, "updated", induction, period, caller.actor)
     finish(uow, induction, before, caller, "decide_appeal", details, reason=f"Appeal decided: {cmd['decision']}",
-           note=cmd.get("note"))
+           note=cmd.get("note"), appeal_lodged_on=appeal.lodged_on)
     return appeal
 
 

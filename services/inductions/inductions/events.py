@@ -1,7 +1,7 @@
 """The events inductions publishes, built from the domain model (payloads follow ecf_shared.contracts.inductions)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from ecf_shared.events.envelope import Actor
 from ecf_shared.uow import UnitOfWork
@@ -9,14 +9,16 @@ from inductions.domain.model import Appeal, Extension, Induction, InductionPerio
 
 
 def announce_status(uow: UnitOfWork, induction: Induction, before: tuple, *, actor: Actor, source: str,
-                    reason: str) -> None:
-    """inductions.induction.status_changed, exactly when the derived status or its dates changed."""
+                    reason: str, appeal_lodged_on: date | None = None) -> None:
+    """inductions.induction.status_changed, exactly when the derived status or its dates changed; an appeal
+    decision carries the day the appeal was lodged, which trs-sync's edit rules time the decision from."""
     if induction.snapshot() == before:
         return
     uow.publish("inductions.induction.status_changed", {
         "induction_id": induction.id, "trn": induction.trn, "old_status": before[0], "new_status": induction.status(),
         "start_date": induction.start_date(), "completed_date": induction.completed_date(),
         "changed_at": datetime.now(timezone.utc), "source": source, "reason": reason,
+        "appeal_lodged_on": appeal_lodged_on,
     }, actor=actor)
 
 

@@ -17,7 +17,7 @@ TRS_CONSOLE = commands.Caller("trs_console", Actor(type="trs_console", name="TRS
 
 
 def _find(uow: UnitOfWork, trn: str) -> Induction | None:
-    return uow.session.query(Induction).filter_by(trn=trn).with_for_update().first()
+    return commands.lock_induction(uow, trn)
 
 
 def open_in_flight_induction(uow: UnitOfWork, event: Event) -> None:

@@ -88,3 +88,44 @@ def test_claims_need_an_appropriate_body_with_the_permission(svc, fake_trs_sync,
     assert missing.status_code == 422 and "appropriate_body_id" in missing.json["fields"]
     ok = svc.client.post("/claims", json={**CLAIM, "appropriate_body_id": AB}, headers={"Authorization": f"Bearer {blended}"})
     assert ok.status_code == 201
+
+
+def test_a_claim_racing_the_registration_event_waits_for_it_and_claims_the_same_record(svc, fake_trs_sync, ab):
+    """The registration event's handler and a claim both find no induction and would create one: the claim waits
+    for the handler's commit and then claims that record (no duplicate, no 500)."""
+    import threading
+
+    from ecf_shared.events.envelope import SYSTEM, new_event
+    from ecf_shared.uow import UnitOfWork
+    from inductions.handlers import open_in_flight_induction
+    from test_in_flight_inductions import registered
+
+    handler_inside, let_handler_commit = threading.Event(), threading.Event()
+
+    class CommitWhenTold(UnitOfWork):
+        def commit(self):
+            handler_inside.set()
+            let_handler_commit.wait(10)
+            super().commit()
+
+    event = new_event("registrations.ect.registered", registered("1234567"), producer="registrations", actor=SYSTEM)
+
+    def handle():
+        with CommitWhenTold(svc.db, producer="inductions") as uow:
+            open_in_flight_induction(uow, event)
+
+    handler = threading.Thread(target=handle)
+    handler.start()
+    assert handler_inside.wait(10)
+    fake_trs_sync.add("1234567")
+    claimed = {}
+    claim = threading.Thread(target=lambda: claimed.update(response=ab.post("/claims", CLAIM)))
+    claim.start()
+    claim.join(0.5)
+    assert claim.is_alive(), "the claim must wait for the handler's transaction"
+    let_handler_commit.set()
+    handler.join(10)
+    claim.join(10)
+    assert claimed["response"].status_code == 201, claimed["response"].json
+    statuses = [(e["data"]["old_status"], e["data"]["new_status"]) for e in svc.outbox_events("inductions.induction.status_changed")]
+    assert statuses == [(None, "RequiredToComplete"), ("RequiredToComplete", "InProgress")]

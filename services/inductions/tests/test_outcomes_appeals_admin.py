@@ -91,6 +91,9 @@ def test_upheld_replace_turns_the_fail_into_a_pass(svc, fake_trs_sync, ab, admin
     assert event["data"]["replacement_outcome"] == "pass" and event["actor"]["type"] == "staff"
     last = svc.outbox_events("inductions.induction.status_changed")[-1]["data"]
     assert (last["old_status"], last["new_status"], last["completed_date"]) == ("Failed", "Passed", str(TODAY))
+    # trs-sync times the decision from the day the appeal was lodged.
+    assert last["appeal_lodged_on"] == event["data"]["lodged_on"]
+    assert svc.outbox_events("inductions.induction.status_changed")[-2]["data"]["appeal_lodged_on"] is None
 
 
 def test_dismissed_appeal_changes_no_status(svc, fake_trs_sync, ab, admin):

@@ -143,3 +143,22 @@ def test_changes_made_in_trs_are_not_sent_back(svc, trs_standin, staff_headers):
     svc.consume()
     assert trs_standin.received(trn="1234567") == []
     assert sync_log(svc, staff_headers) == [] and manual_handling(svc, staff_headers) == []
+
+
+def test_an_appeal_decision_is_timed_from_the_day_the_appeal_was_lodged(svc, trs_standin, staff_headers):
+    failed_on = date(2026, 9, 20)
+    # Over a year after the fail, within a year of lodging the appeal.
+    decided_at = datetime.combine(failed_on + timedelta(days=380), T0.timetz())
+    for trn, lodged_on in (("1000001", failed_on + timedelta(days=25)), ("1000002", None)):
+        trs_standin.seed(trn)
+        svc.send(EVENT, change(trn, "InProgress", start=date(2026, 9, 1), old="RequiredToComplete"), actor=AB)
+        svc.send(EVENT, change(trn, "Failed", at=T0 + timedelta(days=19), start=date(2026, 9, 1), completed=failed_on,
+                               old="InProgress"), actor=AB)
+        svc.consume()
+        svc.send(EVENT, {**change(trn, "InProgress", at=decided_at, start=date(2026, 9, 1), old="Failed"),
+                         "appeal_lodged_on": lodged_on}, actor=STAFF)
+        svc.consume()
+    assert trs_standin.person("1000001")["induction"]["status"] == "InProgress"
+    # An event from before inductions sent the date: timed from the outcome, so outside the window.
+    [item] = manual_handling(svc, staff_headers)
+    assert (item["trn"], item["error_code"], item["appeal_lodged_on"]) == ("1000002", "outside_window", None)

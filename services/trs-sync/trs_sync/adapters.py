@@ -1,9 +1,11 @@
 """Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func,
-                        text)
+from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session, registry
 
+from ecf_shared.db import lock_until_commit
+
+from trs_sync.domain.drift import WatchedTeacher
 from trs_sync.domain.model import Delivery, ManualHandlingAudit, ManualHandlingItem, SyncLogEntry
 
 metadata = MetaData()
@@ -41,6 +43,8 @@ manual_handling = Table(
     Column("old_status", String(30)),
     Column("resolution", Text),
     Column("resolved_at", DateTime(timezone=True)),
+    Column("kind", String(20), nullable=False, server_default="delivery"),
+    Column("appeal_lodged_on", Date),
 )
 
 manual_handling_audit = Table(
@@ -68,6 +72,23 @@ deliveries = Table(
     Column("completed_date", Date),
 )
 
+watched_teachers = Table(
+    "watched_teachers",
+    metadata,
+    Column("trn", String(7), primary_key=True),
+    Column("date_of_birth", Date),
+    Column("cpd_status", String(30)),
+    Column("cpd_start_date", Date),
+    Column("cpd_completed_date", Date),
+    Column("cpd_changed_at", DateTime(timezone=True)),
+    Column("watch_until", Date),
+    Column("reported_status", String(30)),
+    Column("reported_start_date", Date),
+    Column("reported_completed_date", Date),
+    Column("reported_at", DateTime(timezone=True)),
+    Column("checked_at", DateTime(timezone=True)),
+)
+
 mapper_registry = registry()
 _mapped = False
 
@@ -79,9 +100,10 @@ def start_mappers() -> None:
         mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
         mapper_registry.map_imperatively(Delivery, deliveries)
         mapper_registry.map_imperatively(ManualHandlingAudit, manual_handling_audit)
+        mapper_registry.map_imperatively(WatchedTeacher, watched_teachers)
         _mapped = True
 
 
 def lock_teacher(session: Session, trn: str) -> None:
     """Serialise deliveries for one teacher across workers until this transaction ends."""
-    session.execute(text("select pg_advisory_xact_lock(hashtextextended('trs-sync:' || :trn, 0))"), {"trn": trn})
+    lock_until_commit(session, f"trs-sync:{trn}")

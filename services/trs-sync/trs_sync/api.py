@@ -2,13 +2,15 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import SQLAlchemyError
 
 from ecf_shared.errors import AppError, Forbidden, NotFound, Unavailable
 from ecf_shared.logging import get_logger
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
 from trs_sync import trs_client as trs
-from trs_sync.domain.model import SyncLogEntry
+from trs_sync.domain.model import SyncLogEntry, Teacher
+from trs_sync.watch import note_date_of_birth
 
 blp = Blueprint("trs_sync", __name__, description="Teachers in TRS, and what CPD sent to TRS")
 log = get_logger(__name__)
@@ -72,7 +74,7 @@ class TeacherInTrs(MethodView):
         """A teacher in TRS, by TRN and date of birth (a merged TRN is followed to the current record)."""
         lookup = context().extras["teacher_lookup"]
         try:
-            return lookup.find(trn, query["date_of_birth"])
+            teacher = lookup.find(trn, query["date_of_birth"])
         except trs.NotFound:
             raise NotFound("No teacher with that TRN and date of birth", code="teacher_not_found") from None
         except trs.Deactivated:
@@ -85,6 +87,20 @@ class TeacherInTrs(MethodView):
         except trs.TrsError as exc:
             log.error("trs_lookup_refused", trn=trn, status=exc.status, error_code=exc.error_code, detail=exc.detail)
             raise AppError("TRS refused the lookup; support has the details.", code="trs_error", status=502) from exc
+        _remember_date_of_birth(teacher)
+        return teacher
+
+
+def _remember_date_of_birth(teacher: Teacher) -> None:
+    """Drift detection asks TRS about watched teachers by TRN and date of birth, and only lookups bring the latter."""
+    try:
+        with context().uow() as uow:
+            for trn in dict.fromkeys(filter(None, (teacher.merged_from, teacher.trn))):
+                note_date_of_birth(uow.session, trn, teacher.date_of_birth)
+            uow.commit()
+    except SQLAlchemyError:
+        # The caller's lookup must not fail for it: the next lookup (the claim, say) brings the date again.
+        log.warning("date_of_birth_not_remembered", trn=teacher.trn, exc_info=True)
 
 
 def _trs_unavailable(retry_after: float) -> Unavailable:

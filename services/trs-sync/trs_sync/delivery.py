@@ -16,6 +16,7 @@ from trs_sync.circuit_breaker import CircuitBreaker
 from trs_sync.domain.delivery_rules import HandOver, Supersede, decide
 from trs_sync.domain.model import Delivery, ManualHandlingItem, StatusChange, SyncLogEntry
 from trs_sync.metrics import DELIVERY_SECONDS, MANUAL_QUEUE_DEPTH, TRS_ERRORS
+from trs_sync.watch import follow_settled
 
 log = get_logger(__name__)
 MISCONFIGURED_RETRY_SECONDS = 300.0
@@ -61,7 +62,7 @@ class Gateway:
         try:
             self.client.set_cpd_induction(change.trn, body)
         except (trs.Transient, trs.RateLimited, trs.Misconfigured) as exc:
-            _count_error(exc)
+            count_error(exc)
             if isinstance(exc, trs.RateLimited):
                 self.breaker.succeeded()  # a 429 means TRS is up, just busy (and ends a half-open probe)
             else:
@@ -70,7 +71,7 @@ class Gateway:
             _log_apart(uow, attempt("retry", exc))
             raise RetryLater(f"TRS did not take the change: {exc.detail}", _retry_delay(exc, self.breaker)) from exc
         except trs.TrsError as exc:
-            _count_error(exc)
+            count_error(exc)
             self.breaker.succeeded()
             if isinstance(exc, trs.Stale):
                 return self._settle(uow, change, settled, attempt("superseded", exc))
@@ -97,6 +98,7 @@ class Gateway:
             uow.session.add(Delivery.first(change, entry.outcome))
         else:
             settled.record(change, entry.outcome)
+        follow_settled(uow.session, change, entry.outcome)
         _log(uow, entry)
         return entry
 
@@ -115,7 +117,7 @@ def _retry_delay(exc: trs.TrsError, breaker: CircuitBreaker) -> float:
     return max(5.0, breaker.retry_in())
 
 
-def _count_error(exc: trs.TrsError) -> None:
+def count_error(exc: trs.TrsError) -> None:
     TRS_ERRORS.labels(exc.error_code or (str(exc.status) if exc.status else "unreachable")).inc()
 
 

@@ -10,15 +10,20 @@ from trs_sync import trs_client as trs
 from trs_sync.adapters import start_mappers
 from trs_sync.circuit_breaker import CircuitBreaker
 from trs_sync.delivery import Gateway
+from trs_sync.domain.drift import closes_the_record
 from trs_sync.domain.model import StatusChange
 from trs_sync.settings import TrsSyncSettings
+from trs_sync.watch import stop_watching
 
 
 def send_status_change_to_trs(uow: UnitOfWork, event: Event, *, gateway: Gateway) -> None:
     """Deliver a CPD induction status change to TRS, once, newest wins; what the rules or TRS refuse goes to people."""
     change = StatusChange.from_event(event)
     if change.source != "cpd":
-        return  # the change was made in TRS: nothing to send back
+        # The change was made in TRS (inductions applied a console exemption): nothing to send back.
+        if closes_the_record(change.induction):
+            stop_watching(uow.session, change.trn)
+        return
     gateway.deliver(uow, change)
 
 

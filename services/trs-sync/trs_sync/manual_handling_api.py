@@ -21,6 +21,7 @@ class QueueQuerySchema(PageQuerySchema):
     state = fields.String(validate=validate.OneOf(("open", "resolved", "closed")))
     error_code = fields.String(validate=validate.Length(min=1, max=50),
                                metadata={"description": "TRS's error code, or the edit rule's reason code"})
+    kind = fields.String(validate=validate.OneOf(("delivery", "drift")))
 
 
 class AuditSchema(Schema):
@@ -41,6 +42,10 @@ class ManualHandlingItemSchema(Schema):
     completed_date = fields.Date(allow_none=True)
     changed_at = fields.DateTime()
     actor_type = fields.String(allow_none=True, metadata={"description": "who made the change, as the rules name them"})
+    kind = fields.String(metadata={"description": "delivery: a CPD change TRS did not take | drift: a change made in "
+                                                  "the TRS console that CPD may not accept (status and dates are "
+                                                  "what TRS holds; old_status is what CPD last sent)"})
+    appeal_lodged_on = fields.Date(allow_none=True)
     error_code = fields.String(allow_none=True)
     detail = fields.String()
     state = fields.String(metadata={"description": "open | resolved | closed"})
@@ -71,7 +76,7 @@ class Queue(MethodView):
         require_staff()
         with context().uow() as uow:
             q = uow.session.query(ManualHandlingItem)
-            for name in ("trn", "state", "error_code"):
+            for name in ("trn", "state", "error_code", "kind"):
                 if query.get(name):
                     q = q.filter(getattr(ManualHandlingItem, name) == query[name])
             return q.order_by(ManualHandlingItem.id).limit(query["limit"]).offset(query["offset"]).all()
@@ -99,6 +104,10 @@ class Retry(MethodView):
         principal = _require_manual_handling()
         with context().uow() as uow:
             item = _open_item(uow, item_id)
+            if item.kind == "drift":
+                # TRS ignores CPD sending again what it last sent, so only the TRS console can put it back.
+                raise Conflict("A change made in the TRS console is settled there, then closed here.",
+                               code="drift_not_retryable")
             try:
                 attempt = context().extras["gateway"].deliver(uow, StatusChange.from_item(item), item=item)
             except RetryLater as exc:

@@ -8,3 +8,5 @@ DELIVERY_SECONDS = Histogram("trs_sync_delivery_seconds", "From a CPD change to 
                              buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600))
 MANUAL_QUEUE_DEPTH = Gauge("trs_sync_manual_handling_open", "Open manual-handling items",
                            multiprocess_mode="mostrecent")
+DRIFT_FOUND = Counter("trs_sync_drift_found_total", "Inductions found changed in TRS since CPD sent them, by "
+                      "classification (permitted | manual_review)", ["classification"])

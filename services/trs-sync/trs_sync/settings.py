@@ -17,3 +17,4 @@ class TrsSyncSettings(Settings):
     trs_rate_limit_per_minute: int = 1000
     trs_circuit_failures: int = 5  # transient failures in a row that open the circuit
     trs_circuit_cool_down_seconds: float = 30.0
+    trs_drift_check_interval_seconds: float = 3600.0  # how often the worker reads TRS for drift; 0 turns it off

@@ -21,6 +21,7 @@ STALE_REQUEST = 10033
 PROHIBITION_CATEGORY_ID = "b2b19019-b165-47a3-8745-3297ff152581"
 MAX_MERGE_HOPS = 3
 LOOKUP_ATTEMPTS = 3
+MAX_FIND_PERSONS = 500  # per POST /v3/persons/find
 
 
 class TrsError(Exception):
@@ -86,6 +87,20 @@ class TrsClient:
             with attempt:
                 teacher = self._find_teacher_once(trn, date_of_birth)
         return teacher
+
+    def find_inductions(self, persons: list[tuple[str, date]]) -> dict[str, Induction]:
+        """Inductions by TRN for up to 500 (TRN, date of birth) pairs; a person TRS does not find (unknown,
+        wrong date of birth, deactivated or merged) is left out."""
+        if len(persons) > MAX_FIND_PERSONS:
+            raise ValueError(f"TRS finds at most {MAX_FIND_PERSONS} persons at a time")
+        body = {"persons": [{"trn": trn, "dateOfBirth": dob.isoformat()} for trn, dob in persons]}
+        response = self._request("POST", f"{self.base_url}/v3/persons/find", json=body)
+        if not response.ok:
+            raise _error(response)
+        try:
+            return {person["trn"]: _induction(person.get("induction") or {}) for person in response.json()["results"]}
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Permanent(f"TRS sent find results we cannot read: {exc!r}", status=response.status_code) from exc
 
     def set_cpd_induction(self, trn: str, body: dict) -> None:
         response = self._request("PUT", f"{self.base_url}/v3/persons/{trn}/cpd-induction", json=body)
@@ -185,13 +200,17 @@ def _teacher(response: requests.Response, merged_from: str | None) -> Teacher:
             last_name=person["lastName"],
             date_of_birth=date.fromisoformat(person["dateOfBirth"]),
             qts_awarded_on=_date((person.get("qts") or {}).get("holdsFrom")),
-            induction=Induction(induction.get("status") or "None", _date(induction.get("startDate")),
-                                _date(induction.get("completedDate"))),
+            induction=_induction(induction),
             prohibited_from_teaching=any(_is_prohibition(alert) for alert in person.get("alerts") or ()),
             merged_from=merged_from,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise Permanent(f"TRS sent a person record we cannot read: {exc!r}", status=response.status_code) from exc
+
+
+def _induction(induction: dict) -> Induction:
+    return Induction(induction.get("status") or "None", _date(induction.get("startDate")),
+                     _date(induction.get("completedDate")))
 
 
 def _is_prohibition(alert: dict) -> bool:

@@ -14,6 +14,8 @@ class StatusChangedSchema(Schema):
     changed_at = fields.AwareDateTime(required=True)
     source = fields.String(required=True, validate=validate.OneOf(("cpd", "trs")))
     reason = fields.String(allow_none=True, load_default=None)
+    appeal_lodged_on = fields.Date(allow_none=True, load_default=None,
+                                   metadata={"description": "when the change decides an appeal: the day it was lodged"})
 
 
 register(

@@ -43,9 +43,10 @@ def decide(change: StatusChange, settled: Delivery | None) -> Decision:
 
 
 def proposal(change: StatusChange, settled: Delivery | None) -> edit_rules.Proposal:
-    """The change as the edit rules see it. Windows are anchored on the outcome CPD last settled; the event does
-    not carry the appeal's date, so an appeal decision is timed from that outcome too (later ones go to people)."""
+    """The change as the edit rules see it. Windows are anchored on the outcome CPD last settled, and an appeal
+    decision on the day the appeal was lodged (events from before inductions sent that date: on the outcome)."""
     outcome_on = settled.completed_date if settled is not None else None
     return edit_rules.Proposal(field="status", actor=change.actor, state=change.old_status,
                                change=change.induction.status, today=change.changed_at.date(), outcome_on=outcome_on,
-                               appeal_lodged_on=outcome_on, completed_date=change.induction.completed_date)
+                               appeal_lodged_on=change.appeal_lodged_on or outcome_on,
+                               completed_date=change.induction.completed_date)

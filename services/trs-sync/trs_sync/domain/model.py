@@ -46,6 +46,7 @@ class StatusChange:
     source: str
     old_status: str = "None"
     actor: str = "system"  # an edit-rules actor
+    appeal_lodged_on: date | None = None  # set when the change decides an appeal
 
     @classmethod
     def from_event(cls, event) -> "StatusChange":
@@ -53,14 +54,14 @@ class StatusChange:
         return cls(event_id=event.event_id, trn=data["trn"],
                    induction=Induction(data["new_status"], data["start_date"], data["completed_date"]),
                    changed_at=data["changed_at"], source=data["source"], old_status=data["old_status"] or "None",
-                   actor=RULE_ACTORS.get(event.actor.type, "system"))
+                   actor=RULE_ACTORS.get(event.actor.type, "system"), appeal_lodged_on=data.get("appeal_lodged_on"))
 
     @classmethod
     def from_item(cls, item: "ManualHandlingItem") -> "StatusChange":
         return cls(event_id=item.event_id, trn=item.trn,
                    induction=Induction(item.status, item.start_date, item.completed_date),
                    changed_at=item.changed_at, source="cpd", old_status=item.old_status or "None",
-                   actor=item.actor_type or "system")
+                   actor=item.actor_type or "system", appeal_lodged_on=item.appeal_lodged_on)
 
 
 @dataclass
@@ -81,7 +82,8 @@ class SyncLogEntry:
 
 @dataclass
 class ManualHandlingItem:
-    """A change TRS cannot take from CPD; someone must settle it by hand."""
+    """A change TRS cannot take from CPD, or one the TRS console made that CPD may not accept (drift); someone
+    must settle it by hand."""
 
     trn: str
     event_id: str
@@ -93,7 +95,9 @@ class ManualHandlingItem:
     detail: str
     old_status: str | None = None
     actor_type: str | None = None  # an edit-rules actor
-    state: str = "open"  # open | resolved (delivered on retry) | closed (settled by hand)
+    kind: str = "delivery"  # delivery (CPD's change) | drift (TRS's change: status and dates are what TRS holds)
+    appeal_lodged_on: date | None = None
+    state: str = "open"  # open | resolved (delivered on retry, or TRS back in line) | closed (settled by hand)
     resolution: str | None = None
     resolved_at: datetime | None = None
     created_at: datetime = field(default_factory=_now)
@@ -105,10 +109,24 @@ class ManualHandlingItem:
         return cls(trn=change.trn, event_id=change.event_id, status=induction.status,
                    start_date=induction.start_date, completed_date=induction.completed_date,
                    changed_at=change.changed_at, error_code=error_code, detail=detail,
-                   old_status=change.old_status, actor_type=change.actor)
+                   old_status=change.old_status, actor_type=change.actor, appeal_lodged_on=change.appeal_lodged_on)
+
+    @classmethod
+    def for_drift(cls, event_id: str, drift, detected_at: datetime) -> "ManualHandlingItem":
+        trs, cpd = drift.trs, drift.cpd
+        return cls(trn=drift.trn, event_id=event_id, status=trs.status, start_date=trs.start_date,
+                   completed_date=trs.completed_date, changed_at=detected_at, error_code=drift.rule,
+                   detail=f"TRS holds {_describe(trs)} but CPD last sent {_describe(cpd)}. {drift.detail}",
+                   old_status=cpd.status, actor_type="trs_console", kind="drift")
 
     def settle(self, state: str, resolution: str) -> None:
         self.state, self.resolution, self.resolved_at = state, resolution, _now()
+
+
+def _describe(induction: Induction) -> str:
+    dates = ", ".join(f"{name} {value.isoformat()}" for name, value in
+                      (("started", induction.start_date), ("completed", induction.completed_date)) if value)
+    return f"{induction.status} ({dates})" if dates else induction.status
 
 
 @dataclass
