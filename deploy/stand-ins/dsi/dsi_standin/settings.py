@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Mapping
+
+from standin_kit import coerce as coerce_settings, csv, flag
 
 DEFAULT_CLIENT_ID = "ecf-local"
 DEFAULT_CLIENT_SECRET = "ecf-local-dsi-client-secret-not-for-production"
-
-
-def _csv(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -55,28 +45,16 @@ class Settings:
             issuer=env.get("DSI_ISSUER", "").rstrip("/"),
             client_id=env.get("DSI_CLIENT_ID") or DEFAULT_CLIENT_ID,
             client_secret=env.get("DSI_CLIENT_SECRET") or DEFAULT_CLIENT_SECRET,
-            redirect_uris=_csv(env.get("DSI_REDIRECT_URIS")),
+            redirect_uris=csv(env.get("DSI_REDIRECT_URIS")),
             service_id=env.get("DSI_SERVICE_ID", ""),
             api_secret=env.get("DSI_API_SECRET", ""),
             signing_key_pem=key,
             id_token_ttl_seconds=int(env.get("DSI_ID_TOKEN_TTL_SECONDS") or 300),
-            test_hooks=_flag(env.get("DSI_TEST_HOOKS"), True),
+            test_hooks=flag(env.get("DSI_TEST_HOOKS"), True),
             seed_file=env.get("DSI_SEED_FILE", ""),
         )
 
     @classmethod
     def coerce(cls, settings: "Settings | Mapping | None") -> "Settings":
         """Accept a Settings, a mapping of Settings fields (for tests), or None (env)."""
-        if settings is None:
-            return cls.from_env()
-        if isinstance(settings, Settings):
-            return settings
-        known = {f.name for f in fields(cls)}
-        values = {}
-        for key, value in dict(settings).items():
-            if key not in known:
-                raise TypeError(f"unknown setting {key!r}")
-            if key == "redirect_uris":
-                value = _csv(value) if isinstance(value, str) else tuple(value)
-            values[key] = value
-        return cls(**values)
+        return coerce_settings(cls, settings, from_env=cls.from_env, tuples=("redirect_uris",))

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Mapping
+
+from standin_kit import coerce as coerce_settings, csv, flag
 
 DEFAULT_API_KEYS = ("dev-trs-key",)
 # Every supported version serves the same (20250203) shapes.
 DEFAULT_SUPPORTED_VERSIONS = ("20250203", "20250627")
-
-
-def _csv(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -42,32 +32,18 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
-        api_keys = _csv(env.get("TRS_API_KEYS")) or DEFAULT_API_KEYS
-        versions = _csv(env.get("TRS_SUPPORTED_VERSIONS")) or DEFAULT_SUPPORTED_VERSIONS
+        api_keys = csv(env.get("TRS_API_KEYS")) or DEFAULT_API_KEYS
+        versions = csv(env.get("TRS_SUPPORTED_VERSIONS")) or DEFAULT_SUPPORTED_VERSIONS
         rate = env.get("TRS_RATE_LIMIT_PER_MINUTE", "").strip()
         return cls(
             api_keys=api_keys,
-            readonly_keys=_csv(env.get("TRS_READONLY_KEYS")),
+            readonly_keys=csv(env.get("TRS_READONLY_KEYS")),
             supported_versions=versions,
-            test_hooks=_flag(env.get("TRS_TEST_HOOKS"), True),
+            test_hooks=flag(env.get("TRS_TEST_HOOKS"), True),
             rate_limit_per_minute=int(rate) if rate else 0,
         )
 
     @classmethod
     def coerce(cls, settings: "Settings | Mapping | None") -> "Settings":
         """Accept a Settings, a mapping of Settings fields (for tests), or None (env)."""
-        if settings is None:
-            return cls.from_env()
-        if isinstance(settings, Settings):
-            return settings
-        known = {f.name for f in fields(cls)}
-        values = {}
-        for key, value in dict(settings).items():
-            if key not in known:
-                raise TypeError(f"unknown setting {key!r}")
-            if key in ("api_keys", "readonly_keys", "supported_versions") and isinstance(value, str):
-                value = _csv(value)
-            elif key in ("api_keys", "readonly_keys", "supported_versions"):
-                value = tuple(value)
-            values[key] = value
-        return cls(**values)
+        return coerce_settings(cls, settings, from_env=cls.from_env, tuples=("api_keys", "readonly_keys", "supported_versions"))
