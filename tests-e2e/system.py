@@ -63,6 +63,18 @@ class System:
     def lp_token(self, name: str) -> str:
         return self.demo["lp_tokens"][name]
 
+    def add_delivery_partner(self, lead_provider: str, delivery_partner: str, *cohorts: int) -> None:
+        """Let a demo lead provider partner schools with a demo delivery partner for these cohorts. There is no
+        HTTP API for it: operators run `python -m lp_api add-delivery-partner`. Idempotent, so it is harmless
+        when the demo data already has the relationship."""
+        import subprocess
+
+        command = [sys.executable, "-m", "lp_api", "add-delivery-partner", "--lead-provider-id", self.org(lead_provider),
+                   "--delivery-partner-id", self.org(delivery_partner), "--by", "e2e"]
+        for cohort in cohorts:
+            command += ["--cohort", str(cohort)]
+        subprocess.run(command, env=self.env, check=True, capture_output=True)
+
     def seed_trs(self, *persons: dict) -> None:
         requests.post(f"{self.trs}/_test/persons", json={"persons": list(persons)}, timeout=5).raise_for_status()
 

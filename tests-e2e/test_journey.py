@@ -1,87 +1,393 @@
-"""One journey through the gateway, from sign-in onwards: a school with several users registers
-teachers, an appropriate body claims, fails, the appeal is upheld and the induction is passed, TRS
-receives exactly the expected changes in order, and a lead provider's `updated_since` sync sees it all.
+"""One journey through the gateway, from sign-in onwards, asserting what the people in it would notice:
+
+1. Two users of one school both register ECTs; neither is assumed to be the induction tutor.
+2. A lead provider partners with the school through its delivery partner. Until the school nominates a tutor,
+   the partnership's tutor email is the school's contact email; then one of the school's users nominates one,
+   and the partnership shows the tutor and the school's contacts.
+3. The lead provider defers the ECT; the school registers a mentor and assigns them; the lead provider resumes.
+4. An appropriate body claims the ECT and fails her; the appeal is upheld and she passes. TRS receives exactly
+   the expected changes, in order.
+5. All along, the lead provider polls with `updated_since` (from the latest `updated_at` it has seen) and sees
+   the participants, who registered them, the partnership with the school's contacts, and every change as a
+   new version with a later `updated_at`; a fresh full sync at the end agrees.
+6. A provider user with memberships in several organisations works in hat mode (what she creates lands only in
+   the organisation she acts for, and naming another is refused), then in blended mode (she sees all her
+   organisations' records and filters them; a create that does not name the organisation is refused).
 """
+from __future__ import annotations
+
 from datetime import date, datetime, timedelta, timezone
 
 import requests
 
 from system import eventually
 
-TRN, DOB = "2200001", "1995-03-14"
+DOB = "1995-03-14"
+ADA, CHARLES, MARGARET, EMMY, SOPHIE, HEDY = "2200001", "2200002", "2200003", "2200004", "2200005", "2200006"
+TEACHERS = {ADA: ("Ada", "Byron"), CHARLES: ("Charles", "Babbage"), MARGARET: ("Margaret", "Hamilton"),
+            EMMY: ("Emmy", "Noether"), SOPHIE: ("Sophie", "Germain"), HEDY: ("Hedy", "Lamarr")}
+COHORT, STARTED = 2026, "2026-09-01"
+TUTOR = {"name": "Tess Tutor", "email": "tess@oakfield.example"}  # has no account: tutors need not have one
 
 
+def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
+    system.seed_trs(*({"trn": trn, "firstName": first, "lastName": last, "dateOfBirth": DOB, "qtsDate": "2026-07-15"}
+                      for trn, (first, last) in TEACHERS.items()))
+    oakfield, lead_provider, delivery_partner = system.org("school-1"), system.org("lp-1"), system.org("dp-1")
+    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(timezone.utc) - timedelta(seconds=1))
+    journey_started = lp.watermark["participants"]
+
+    # 1. Two users of the same school both register teachers; neither is assumed to be the induction tutor.
+    alice, bob = User(system, "alice@oakfield.example"), User(system, "bob@oakfield.example")
+    ada = alice.post("/registrations/ects", ect(system, ADA, "ada@oakfield.example", school_id=oakfield,
+                                                appropriate_body_id=system.org("ab-1")))
+    charles = bob.post("/registrations/ects", ect(system, CHARLES, "charles@oakfield.example", school_id=oakfield,
+                                                  appropriate_body_id=system.org("ab-1")))
+    registered_by = {e["trn"]: e["registered_by"]["email"] for e in bob.get("/registrations/ects")}
+    assert registered_by[ADA] == "alice@oakfield.example" and registered_by[CHARLES] == "bob@oakfield.example"
+    contacts = alice.get(f"/accounts/organisations/{oakfield}/contacts")
+    assert contacts["induction_tutors"] == [], "registering teachers must not make anyone the induction tutor"
+    assert {"alice@oakfield.example", "bob@oakfield.example"} <= set(contacts["user_emails"])
+    school_email = contacts["contact_email"]
+    assert school_email
+
+    seen = lp.sees("participants", ada["teacher_id"], "Ada, registered by Alice",
+                   lambda a: ect_enrolment(a)["registered_by"]["email"] == "alice@oakfield.example")
+    assert seen["full_name"] == "Ada Byron" and ect_enrolment(seen)["email"] == "ada@oakfield.example"
+    assert ect_enrolment(seen)["school_urn"] == "100001" and ect_enrolment(seen)["delivery_partner_id"] is None
+    lp.sees("participants", charles["teacher_id"], "Charles, registered by Bob",
+            lambda a: ect_enrolment(a)["registered_by"]["email"] == "bob@oakfield.example")
+
+    # 2. The lead provider partners with the school through its delivery partner. Nobody has been nominated, so
+    #    the partnership's tutor email is the school's contact email.
+    system.add_delivery_partner("lp-1", "dp-1", COHORT)
+    partnership = lp.post("/partnerships/ecf", {"data": {"type": "ecf-partnership", "attributes": {
+        "cohort": str(COHORT), "school_id": oakfield, "delivery_partner_id": delivery_partner}}})["data"]
+    created = partnership["attributes"]
+    assert created["urn"] == "100001" and created["delivery_partner_name"] == "Delta Partners"
+    assert (created["induction_tutor_name"], created["induction_tutor_email"]) == (None, school_email)
+    assert {"name": None, "email": school_email, "role": "school_contact"} in created["school_contacts"]
+    lp.sees("partnerships", partnership["id"], "the new partnership", lambda a: a["school_id"] == oakfield)
+    # The ECTs' training moves onto the partnership: the school and the lead provider both see the delivery partner.
+    for teacher in (ada, charles):
+        lp.sees("participants", teacher["teacher_id"], f"{teacher['first_name']}'s training on the partnership",
+                lambda a: ect_enrolment(a)["delivery_partner_id"] == delivery_partner)
+    eventually(lambda: alice.get(f"/registrations/ects/{ada['id']}")["delivery_partner_id"] == delivery_partner)
+
+    # One of the school's users (not the approver) nominates an induction tutor; the lead provider sees the tutor
+    # and the school's contacts on the partnership, which moved.
+    nominated = bob.post(f"/accounts/organisations/{oakfield}/contacts/induction-tutors", TUTOR)
+    assert [(t["name"], t["email"]) for t in nominated["induction_tutors"]] == [(TUTOR["name"], TUTOR["email"])]
+    seen = lp.sees("partnerships", partnership["id"], "the nominated induction tutor",
+                   lambda a: a["induction_tutor_email"] == TUTOR["email"])
+    assert seen["induction_tutor_name"] == TUTOR["name"]
+    listed = {(c["role"], c["email"]) for c in seen["school_contacts"]}
+    assert {("induction_tutor", TUTOR["email"]), ("school_contact", school_email),
+            ("school_user", "alice@oakfield.example"), ("school_user", "bob@oakfield.example")} <= listed, listed
+
+    # 3. The lead provider defers Ada; the school sees it.
+    deferred = lp.put(f"/participants/ecf/{ada['teacher_id']}/defer", {"data": {
+        "type": "participant-defer", "attributes": {"reason": "career-break", "course_identifier": "ecf-induction"}}})
+    deferred = deferred["data"]["attributes"]
+    assert ect_enrolment(deferred)["training_status"] == "deferred"
+    seen = lp.sees("participants", ada["teacher_id"], "Ada deferred",
+                   lambda a: ect_enrolment(a)["training_status"] == "deferred")
+    assert ect_enrolment(seen)["deferral"]["reason"] == "career-break"
+    eventually(lambda: alice.get(f"/registrations/ects/{ada['id']}")["training_status"] == "deferred")
+
+    # The school registers a mentor and assigns her to Ada; the lead provider sees the mentor and Ada's mentor.
+    margaret = bob.post("/registrations/mentors", {
+        "school_id": oakfield, "trn": MARGARET, "date_of_birth": DOB, "started_on": STARTED,
+        "email": "margaret@oakfield.example", "lead_provider_id": lead_provider, "cohort": COHORT})
+    # Registered after the school's partnership with her lead provider, she trains through it from the start.
+    assert (margaret["delivery_partner_id"], margaret["expression_of_interest"]) == (delivery_partner, False)
+    bob.post(f"/registrations/ects/{ada['id']}/mentorship", {"mentor_id": margaret["id"], "started_on": STARTED})
+    assert alice.get(f"/registrations/ects/{ada['id']}")["mentor_id"] == margaret["id"]
+    seen = lp.sees("participants", margaret["teacher_id"], "Margaret, a mentor",
+                   lambda a: [e["participant_type"] for e in a["ecf_enrolments"]] == ["mentor"])
+    assert seen["ecf_enrolments"][0]["registered_by"]["email"] == "bob@oakfield.example"
+    assert seen["ecf_enrolments"][0]["delivery_partner_id"] == delivery_partner
+    lp.sees("participants", ada["teacher_id"], "Ada's mentor",
+            lambda a: ect_enrolment(a)["mentor_id"] == margaret["teacher_id"])
+
+    # The lead provider resumes Ada's training.
+    lp.put(f"/participants/ecf/{ada['teacher_id']}/resume", {"data": {"type": "participant-resume", "attributes": {
+        "course_identifier": "ecf-induction"}}})
+    lp.sees("participants", ada["teacher_id"], "Ada resumed",
+            lambda a: ect_enrolment(a)["training_status"] == "active" and ect_enrolment(a)["deferral"] is None)
+    eventually(lambda: alice.get(f"/registrations/ects/{ada['id']}")["training_status"] == "active")
+
+    # 4. The appropriate body claims Ada and fails her; the appeal is upheld, then she passes. Each change to her
+    #    induction's end date reaches the lead provider.
+    abby, sam = User(system, "abby@kingsbridge.example"), User(system, "sam@education.gov.uk")
+    today = date.today().isoformat()
+    abby.post("/inductions/claims", {"trn": ADA, "date_of_birth": DOB, "started_on": STARTED})
+    eventually(lambda: trs_statuses(system, ADA) == ["RequiredToComplete", "InProgress"])
+    abby.post(f"/inductions/ects/{ADA}/outcome", {"outcome": "fail", "finished_on": today, "number_of_terms": "2.0",
+                                                  "appeal_notice_confirmed": True, "appeal_notice_confirmed_on": today},
+              status=200)
+    lp.sees("participants", ada["teacher_id"], "the end of Ada's failed induction",
+            lambda a: ect_enrolment(a)["induction_end_date"] == today)
+    appeal = abby.post(f"/inductions/ects/{ADA}/appeals", {})
+    decided = sam.post(f"/inductions/appeals/{appeal['id']}/decision",
+                       {"decision": "upheld_continue", "note": "Appeal panel upheld the appeal."}, status=200)
+    assert decided["decision"] == "upheld_continue"
+    assert abby.get(f"/inductions/ects/{ADA}")["status"] == "InProgress"
+    lp.sees("participants", ada["teacher_id"], "Ada's induction continuing after the appeal",
+            lambda a: ect_enrolment(a)["induction_end_date"] is None)
+    passed = abby.post(f"/inductions/ects/{ADA}/outcome", {"outcome": "pass", "finished_on": today,
+                                                           "number_of_terms": "6.0"}, status=200)
+    assert passed["status"] == "Passed"
+    lp.sees("participants", ada["teacher_id"], "the end of Ada's passed induction",
+            lambda a: ect_enrolment(a)["induction_end_date"] == today)
+
+    # TRS receives exactly the expected changes, in order.
+    expected = ["RequiredToComplete", "InProgress", "Failed", "InProgress", "Passed"]
+    eventually(lambda: trs_statuses(system, ADA) == expected, timeout=30)
+    puts = [p for p in system.trs_puts(ADA) if p["status"] == 204]
+    assert [p["body"].get("startDate") for p in puts] == [None, STARTED, STARTED, STARTED, STARTED]
+    assert [p["body"].get("completedDate") for p in puts] == [None, None, today, None, today]
+    modified = [p["body"]["modifiedOn"] for p in puts]
+    assert modified == sorted(modified)
+    assert requests.get(f"{system.trs}/_test/persons/{ADA}", timeout=5).json()["induction"]["status"] == "Passed"
+
+    # 5. A fresh updated_since sync from the journey's start agrees with what the polling lead provider saw.
+    fresh = LeadProvider(system, "Northern Lights Teaching", since=journey_started)
+    for kind in ("participants", "partnerships"):
+        fresh.poll(kind)
+        lp.poll(kind)
+    for teacher_id in (ada["teacher_id"], charles["teacher_id"], margaret["teacher_id"]):
+        assert fresh.mirror["participants"][teacher_id] == lp.mirror["participants"][teacher_id]
+    final = ect_enrolment(fresh.mirror["participants"][ada["teacher_id"]]["attributes"])
+    assert (final["registered_by"]["email"], final["mentor_id"], final["delivery_partner_id"],
+            final["training_status"], final["induction_end_date"]) == (
+        "alice@oakfield.example", margaret["teacher_id"], delivery_partner, "active", today)
+    assert fresh.mirror["partnerships"][partnership["id"]] == lp.mirror["partnerships"][partnership["id"]]
+    assert fresh.mirror["partnerships"][partnership["id"]]["attributes"]["induction_tutor_email"] == TUTOR["email"]
+
+    # 6. A provider user with memberships in several organisations: hat mode, then blended mode.
+    hat_then_blended(system, alice)
+
+
+def hat_then_blended(system, alice: "User") -> None:
+    riverside, kingsbridge, westmoor = system.org("school-2"), system.org("ab-1"), system.org("ab-2")
+    priya = User(system, "priya@providers.example")
+    priya.work_in("hat")
+    me = priya.get("/accounts/me")
+    assert {riverside, kingsbridge, westmoor} <= {m["organisation_id"] for m in me["memberships"]}
+    assert me["mode"] == "hat" and me["acting_organisation_id"] is None
+    assert refusal(priya.request("GET", "/registrations/ects"), 409) == "choose_organisation"
+
+    # Hat mode: wearing Riverside's hat, the ECT she registers lands at Riverside, and only there.
+    priya.act_for(riverside)
+    assert priya.get("/accounts/me")["acting_organisation_id"] == riverside
+    emmy = priya.post("/registrations/ects", ect(system, EMMY, "emmy@riverside.example"))
+    assert emmy["school_id"] == riverside and emmy["registered_by"]["email"] == "priya@providers.example"
+    assert EMMY in {e["trn"] for e in priya.get("/registrations/ects")}
+    assert {e["school_id"] for e in priya.get("/registrations/ects")} == {riverside}
+    assert EMMY not in {e["trn"] for e in alice.get("/registrations/ects")}
+    assert refusal(priya.request("POST", "/registrations/ects", json=ect(system, SOPHIE, "sophie@riverside.example",
+                                                                         school_id=system.org("school-1"))),
+                   403) == "not_acting_organisation"
+
+    # Wearing Westmoor's hat, her claim opens a period for Westmoor; asking for Kingsbridge while wearing it is refused.
+    eventually(lambda: trs_statuses(system, EMMY))  # inductions knows the registration
+    priya.act_for(westmoor)
+    claimed = priya.post("/inductions/claims", {"trn": EMMY, "date_of_birth": DOB, "started_on": STARTED})
+    assert [p["appropriate_body_id"] for p in claimed["periods"]] == [westmoor]
+    assert EMMY in trns(priya.get("/inductions/ects"))
+    assert refusal(priya.request("POST", "/inductions/claims", json={
+        "trn": SOPHIE, "date_of_birth": DOB, "started_on": STARTED, "appropriate_body_id": kingsbridge}),
+        403) == "not_acting_organisation"
+
+    # Swapping to Kingsbridge's hat, Westmoor's claim is out of sight.
+    priya.act_for(kingsbridge)
+    kingsbridge_ects = trns(priya.get("/inductions/ects"))
+    assert ADA in kingsbridge_ects and EMMY not in kingsbridge_ects
+    assert priya.request("GET", f"/inductions/ects/{EMMY}").status_code == 404
+
+    # Blended mode: she sees every organisation's records at once and can filter by organisation.
+    priya.work_in("blended")
+    assert priya.get("/accounts/me")["mode"] == "blended"
+    assert {ADA, EMMY} <= trns(priya.get("/inductions/ects"))
+    assert EMMY in trns(priya.get("/inductions/ects", appropriate_body_id=westmoor))
+    assert ADA not in trns(priya.get("/inductions/ects", appropriate_body_id=westmoor))
+    assert ADA in trns(priya.get("/inductions/ects", appropriate_body_id=kingsbridge))
+    assert EMMY not in trns(priya.get("/inductions/ects", appropriate_body_id=kingsbridge))
+    assert EMMY in {e["trn"] for e in priya.get("/registrations/ects", school_id=riverside)}
+
+    # A create that does not name the organisation is refused with a message on the missing field; nothing lands.
+    missing = priya.request("POST", "/registrations/ects", json=ect(system, SOPHIE, "sophie@riverside.example"))
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["fields"]["school_id"] == ["Name the organisation this is for."]
+    missing = priya.request("POST", "/inductions/claims",
+                            json={"trn": SOPHIE, "date_of_birth": DOB, "started_on": STARTED})
+    assert missing.status_code == 422, missing.text
+    assert missing.json()["fields"]["appropriate_body_id"] == ["Name the organisation this is for."]
+    assert refusal(priya.request("POST", "/registrations/ects", json=ect(system, SOPHIE, "sophie@riverside.example",
+                                                                         school_id=system.org("school-1"))),
+                   403) == "not_your_organisation"
+    assert SOPHIE not in {e["trn"] for e in priya.get("/registrations/ects")}
+
+    # Naming the organisation, the create lands in the one she named.
+    sophie = priya.post("/registrations/ects", ect(system, SOPHIE, "sophie@riverside.example", school_id=riverside))
+    assert sophie["school_id"] == riverside
+    eventually(lambda: trs_statuses(system, SOPHIE))
+    claimed = priya.post("/inductions/claims", {"trn": SOPHIE, "date_of_birth": DOB, "started_on": STARTED,
+                                                "appropriate_body_id": kingsbridge})
+    assert [p["appropriate_body_id"] for p in claimed["periods"]] == [kingsbridge]
+    assert SOPHIE in trns(priya.get("/inductions/ects", appropriate_body_id=kingsbridge))
+    assert SOPHIE not in trns(priya.get("/inductions/ects", appropriate_body_id=westmoor))
+
+
+def test_a_teacher_registered_after_the_schools_partnership_trains_through_it(system):
+    """The journey registers its mentor after the partnership; this is what the lead provider should then see.
+    A fresh school (a demo scenario) keeps it apart from the journey's."""
+    system.seed_trs({"trn": HEDY, "firstName": "Hedy", "lastName": "Lamarr", "dateOfBirth": DOB,
+                     "qtsDate": "2026-07-15"})
+    scenario = User(system, "sam@education.gov.uk").post("/accounts/scenarios", {"name": "school-with-3-users"})
+    [school] = scenario["organisations"]
+    approver = User(system, scenario["personas"][0]["email"])
+    system.add_delivery_partner("lp-1", "dp-1", COHORT)
+    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(timezone.utc) - timedelta(seconds=1))
+    partnership = {"data": {"type": "ecf-partnership", "attributes": {
+        "cohort": str(COHORT), "school_id": school["id"], "delivery_partner_id": system.org("dp-1")}}}
+    # lp-api and registrations learn of the new school from accounts' events.
+    eventually(lambda: requests.post(f"{lp.api}/partnerships/ecf", headers=lp.headers, json=partnership,
+                                     timeout=10).status_code == 200)
+    registered = eventually(lambda: (lambda r: r.json() if r.status_code == 201 else None)(approver.request(
+        "POST", "/registrations/ects", json=ect(system, HEDY, "hedy@elm-grove.example"))))
+    lp.sees("participants", registered["teacher_id"], "Hedy training through the partnership",
+            lambda a: ect_enrolment(a)["delivery_partner_id"] == system.org("dp-1"), timeout=15)
+    at_school = approver.get(f"/registrations/ects/{registered['id']}")
+    assert (at_school["delivery_partner_id"], at_school["expression_of_interest"]) == (system.org("dp-1"), False)
+
+
+# --- the people and the lead provider ----------------------------------------------------------------------------
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_school_to_appropriate_body_to_trs_to_lead_provider(system):
-    gw = system.gateway
-    system.seed_trs({"trn": TRN, "firstName": "Ada", "lastName": "Byron", "dateOfBirth": DOB, "qtsDate": "2026-07-15"},
-                    {"trn": "2200002", "firstName": "Charles", "lastName": "Babbage", "dateOfBirth": DOB,
-                     "qtsDate": "2026-07-15"})
-    lp = bearer(system.lp_token("Northern Lights Teaching"))
-    sync_from = (datetime.now(timezone.utc) - timedelta(seconds=1)).isoformat()
-
-    # Two users of the same school both register teachers; neither is assumed to be the tutor.
-    alice = system.sign_in("alice@oakfield.example")["access_token"]
-    bob = system.sign_in("bob@oakfield.example")["access_token"]
-    for token, trn, email in ((alice, TRN, "ada@oakfield.example"), (bob, "2200002", "charles@oakfield.example")):
-        r = requests.post(f"{gw}/registrations/ects", headers=bearer(token), timeout=10, json={
-            "trn": trn, "date_of_birth": DOB, "started_on": "2026-09-01", "email": email,
-            "working_pattern": "full_time", "training_programme": "provider_led",
-            "lead_provider_id": system.org("lp-1"), "appropriate_body_id": system.org("ab-1"), "cohort": 2026})
-        assert r.status_code == 201, r.text
-    registered_by = {e["trn"]: e["registered_by"]["email"]
-                     for e in requests.get(f"{gw}/registrations/ects", headers=bearer(bob), timeout=10).json()}
-    assert registered_by[TRN] == "alice@oakfield.example" and registered_by["2200002"] == "bob@oakfield.example"
-
-    # The appropriate body claims Ada, fails her; the appeal is upheld, then she passes.
-    abby = bearer(system.sign_in("abby@kingsbridge.example")["access_token"])
-    sam = bearer(system.sign_in("sam@education.gov.uk")["access_token"])
-    today = date.today().isoformat()
-
-    def ok(response, status=200):
-        assert response.status_code in (status, 200, 201), response.text
-        return response.json()
-
-    ok(requests.post(f"{gw}/inductions/claims", headers=abby, timeout=10,
-                     json={"trn": TRN, "date_of_birth": DOB, "started_on": "2026-09-01"}), 201)
-    eventually(lambda: _statuses(system) == ["RequiredToComplete", "InProgress"])
-    ok(requests.post(f"{gw}/inductions/ects/{TRN}/outcome", headers=abby, timeout=10,
-                     json={"outcome": "fail", "finished_on": today, "number_of_terms": "2.0",
-                           "appeal_notice_confirmed": True, "appeal_notice_confirmed_on": today}))
-    appeal = ok(requests.post(f"{gw}/inductions/ects/{TRN}/appeals", headers=abby, timeout=10, json={}), 201)
-    decided = ok(requests.post(f"{gw}/inductions/appeals/{appeal['id']}/decision", headers=sam, timeout=10,
-                               json={"decision": "upheld_continue", "note": "Appeal panel upheld the appeal."}))
-    assert decided["decision"] == "upheld_continue"
-    assert ok(requests.get(f"{gw}/inductions/ects/{TRN}", headers=abby, timeout=10))["status"] == "InProgress"
-    passed = ok(requests.post(f"{gw}/inductions/ects/{TRN}/outcome", headers=abby, timeout=10,
-                              json={"outcome": "pass", "finished_on": today, "number_of_terms": "6.0"}))
-    assert passed["status"] == "Passed"
-
-    # TRS receives exactly the expected changes, in order.
-    expected = ["RequiredToComplete", "InProgress", "Failed", "InProgress", "Passed"]
-    eventually(lambda: _statuses(system) == expected, timeout=30)
-    puts = [p for p in system.trs_puts(TRN) if p["status"] == 204]
-    assert [p["body"].get("startDate") for p in puts] == [None, "2026-09-01", "2026-09-01", "2026-09-01", "2026-09-01"]
-    assert [p["body"].get("completedDate") for p in puts] == [None, None, today, None, today]
-    modified = [p["body"]["modifiedOn"] for p in puts]
-    assert modified == sorted(modified)
-    trs_record = requests.get(f"{system.trs}/_test/persons/{TRN}", timeout=5).json()
-    assert trs_record["induction"]["status"] == "Passed"
-
-    # The lead provider's updated_since sync sees both participants and who registered them.
-    def synced():
-        r = requests.get(f"{gw}/api/v3/participants/ecf", headers=lp, timeout=10,
-                         params={"filter[updated_since]": sync_from})
-        return {p["attributes"]["teacher_reference_number"]: p for p in r.json()["data"]} if r.ok else {}
-
-    participants = eventually(lambda: (lambda s: s if {TRN, "2200002"} <= set(s) else None)(synced()))
-    ada = participants[TRN]["attributes"]
-    assert ada["full_name"] == "Ada Byron"
-    assert ada["ecf_enrolments"][0]["registered_by"]["email"] == "alice@oakfield.example"
+def expect(response: requests.Response, status: int):
+    assert response.status_code == status, (f"{response.request.method} {response.url}: "
+                                            f"{response.status_code} {response.text[:500]}")
+    return response.json() if response.content else None
 
 
-def _statuses(system) -> list[str]:
-    return [p["body"]["status"] for p in system.trs_puts(TRN) if p["status"] == 204]
+def refusal(response: requests.Response, status: int) -> str:
+    assert response.status_code == status, f"{response.status_code} {response.text[:500]}"
+    return response.json()["code"]
+
+
+class User:
+    """Someone signed in through the gateway (persona sign-in stands in for DfE Sign-in). Like a browser
+    session, it refreshes its access token when it expires."""
+
+    def __init__(self, system, email: str):
+        self.gateway = system.gateway
+        self.refresh_token = None
+        self._keep(system.sign_in(email))
+
+    def _keep(self, tokens: dict) -> dict:
+        self.token = tokens["access_token"]
+        self.refresh_token = tokens.get("refresh_token") or self.refresh_token
+        return tokens
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        response = requests.request(method, f"{self.gateway}{path}", headers=bearer(self.token), timeout=15, **kwargs)
+        if response.status_code == 401 and self.refresh_token:
+            self._keep(expect(requests.post(f"{self.gateway}/accounts/tokens/refresh", timeout=10,
+                                            json={"refresh_token": self.refresh_token}), 200))
+            response = requests.request(method, f"{self.gateway}{path}", headers=bearer(self.token), timeout=15,
+                                        **kwargs)
+        return response
+
+    def get(self, path: str, **params):
+        return expect(self.request("GET", path, params=params), 200)
+
+    def post(self, path: str, body: dict, status: int = 201):
+        return expect(self.request("POST", path, json=body), status)
+
+    def work_in(self, mode: str) -> None:
+        self._keep(self.post("/accounts/me/mode", {"mode": mode}, status=200))
+
+    def act_for(self, organisation_id: str) -> None:
+        self._keep(self.post("/accounts/me/acting-organisation", {"organisation_id": organisation_id}, status=200))
+
+
+class LeadProvider:
+    """A lead provider's integration: it keeps a copy of its participants and partnerships, and polls each with
+    `filter[updated_since]` set to the latest `updated_at` it has seen (v3's guidance: several polls a day)."""
+
+    PATHS = {"participants": "/participants/ecf", "partnerships": "/partnerships/ecf"}
+
+    def __init__(self, system, name: str, since: datetime):
+        self.api = f"{system.gateway}/api/v3"
+        self.headers = bearer(system.lp_token(name))
+        self.watermark = {kind: since for kind in self.PATHS}
+        self.mirror: dict[str, dict[str, dict]] = {kind: {} for kind in self.PATHS}
+        self.noticed: dict[tuple[str, str], dict] = {}  # the version of a resource the last `sees` looked at
+
+    def request(self, method: str, path: str, body: dict | None = None, params: dict | None = None):
+        return expect(requests.request(method, f"{self.api}{path}", headers=self.headers, json=body, params=params,
+                                       timeout=15), 200)
+
+    def post(self, path: str, body: dict):
+        return self.request("POST", path, body)
+
+    def put(self, path: str, body: dict):
+        return self.request("PUT", path, body)
+
+    def poll(self, kind: str) -> None:
+        """One `updated_since` sync, paged until a page comes back empty, into the local copy."""
+        since, latest, page = self.watermark[kind], self.watermark[kind], 1
+        while data := self.request("GET", self.PATHS[kind], params={
+                "filter[updated_since]": since.isoformat(), "page[page]": page, "page[per_page]": 100})["data"]:
+            for resource in data:
+                self.mirror[kind][resource["id"]] = resource
+                latest = max(latest, datetime.fromisoformat(resource["attributes"]["updated_at"]))
+            page += 1
+        self.watermark[kind] = latest
+
+    def sees(self, kind: str, resource_id: str, what: str, check, timeout: float = 30) -> dict:
+        """Poll until the copy holds a version of the resource newer than the one noticed before, for which
+        `check(attributes)` holds; its updated_at must have moved past that one's. Returns the attributes."""
+        before = self.noticed.get((kind, resource_id))
+
+        def arrived():
+            self.poll(kind)
+            now = self.mirror[kind].get(resource_id)
+            return now if now is not None and now != before and check(now["attributes"]) else None
+
+        try:
+            resource = eventually(arrived, timeout=timeout, interval=0.3)
+        except AssertionError:
+            raise AssertionError(f"the lead provider's updated_since sync did not see {what} within {timeout}s; "
+                                 f"its copy: {self.mirror[kind].get(resource_id)}") from None
+        self.noticed[(kind, resource_id)] = resource
+        attributes = resource["attributes"]
+        if before is not None:
+            assert attributes["updated_at"] > before["attributes"]["updated_at"], (
+                f"{what}: updated_at did not move ({before['attributes']['updated_at']} → {attributes['updated_at']})")
+        return attributes
+
+
+# --- small helpers -----------------------------------------------------------------------------------------------
+def ect(system, trn: str, email: str, **extra) -> dict:
+    """An ECT registration at the school the caller acts for (or the one `school_id` names), with the demo lead
+    provider's provider-led training."""
+    return {"trn": trn, "date_of_birth": DOB, "started_on": STARTED, "email": email, "working_pattern": "full_time",
+            "training_programme": "provider_led", "lead_provider_id": system.org("lp-1"), "cohort": COHORT, **extra}
+
+
+def ect_enrolment(attributes: dict) -> dict:
+    [enrolment] = [e for e in attributes["ecf_enrolments"] if e["participant_type"] == "ect"]
+    return enrolment
+
+
+def trns(inductions: list[dict]) -> set[str]:
+    return {i["trn"] for i in inductions}
+
+
+def trs_statuses(system, trn: str) -> list[str]:
+    return [p["body"]["status"] for p in system.trs_puts(trn) if p["status"] == 204]

@@ -56,8 +56,9 @@ class Database:
             self.engine.dispose()
 
 
-def lock_until_commit(session, key: str) -> None:
+def lock_until_commit(session, key: str, *, shared: bool = False) -> None:
     """Take a transaction-scoped advisory lock on `key` (any string): concurrent transactions asking for the same
-    key wait here until this one commits or rolls back. For "find or create" of a row keyed by a natural id that
-    two paths (a request and an event handler) may create at once."""
-    session.execute(text("select pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
+    key wait here until this one commits or rolls back (`shared` holders wait only for an exclusive one). For "find
+    or create" of a row keyed by a natural id that two paths (a request and an event handler) may create at once."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    session.execute(text(f"select {function}(hashtextextended(:key, 0))"), {"key": key})

@@ -3,8 +3,8 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Met
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import registry
 
-from registrations.domain.model import (AuditEntry, EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher,
-                                        TrainingPeriod)
+from registrations.domain.model import (AuditEntry, EctPeriod, MentorPeriod, Mentorship, PartnershipCopy, SchoolCopy,
+                                        Teacher, TrainingPeriod)
 
 metadata = MetaData()
 
@@ -32,6 +32,18 @@ organisations = Table(
     Column("state_funded", Boolean),
     Column("eligible", Boolean),
     Column("establishment_type", String(100)),
+)
+
+# Read copy of lp-api's partnerships (migration 0004), one per school, lead provider and cohort.
+partnerships = Table(
+    "partnerships", metadata,
+    _uuid("school_id", primary_key=True),
+    _uuid("lead_provider_id", primary_key=True),
+    Column("cohort", Integer, primary_key=True),
+    _uuid("partnership_id", nullable=False),
+    _uuid("delivery_partner_id", nullable=False),
+    Column("as_of", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()),
 )
 
 teachers = Table(
@@ -119,8 +131,8 @@ _mapped = False
 def start_mappers() -> None:
     global _mapped
     if not _mapped:
-        for cls, table in ((SchoolCopy, organisations), (Teacher, teachers), (EctPeriod, ect_periods),
-                           (MentorPeriod, mentor_periods), (TrainingPeriod, training_periods),
+        for cls, table in ((SchoolCopy, organisations), (PartnershipCopy, partnerships), (Teacher, teachers),
+                           (EctPeriod, ect_periods), (MentorPeriod, mentor_periods), (TrainingPeriod, training_periods),
                            (Mentorship, mentorships), (AuditEntry, audit_entries)):
             mapper_registry.map_imperatively(cls, table)
         _mapped = True

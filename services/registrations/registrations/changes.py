@@ -12,6 +12,7 @@ from registrations import audit, integrity, payloads, views
 from registrations.commands import DEFAULT_SCHEDULE
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, MentorPeriod, Teacher, TrainingPeriod
+from registrations.partnerships import linked, train_through_partnership
 from registrations.periods import PERIOD_CLASSES, current_training, for_change, insert, organisation
 
 
@@ -41,6 +42,7 @@ def change_training(uow: UnitOfWork, principal: Principal, participant_type: str
                          programme=cmd["training_programme"], cohort=old.cohort, started_on=started_on,
                          lead_provider_id=lead_provider_id, expression_of_interest=provider_led,
                          schedule=(old.schedule or DEFAULT_SCHEDULE) if provider_led else None)
+    partnership = train_through_partnership(uow, new, period.school_id)
     insert(uow, Conflict("The training changed at the same moment; reload and try again.", code="changed_concurrently"), new)
     change = "programme_changed" if old.programme != new.programme else "lead_provider_changed"
     teacher = uow.session.get(Teacher, period.teacher_id)
@@ -48,7 +50,8 @@ def change_training(uow: UnitOfWork, principal: Principal, participant_type: str
                             teacher_id=teacher.id, details={"previous_training_period_id": old.id,
                                                             "training_period_id": new.id, "started_on": started_on,
                                                             "training_programme": new.programme,
-                                                            "lead_provider_id": new.lead_provider_id})
+                                                            "lead_provider_id": new.lead_provider_id,
+                                                            **(linked(new) if partnership else {})})
     publish_training_changed(uow, teacher, participant_type, period.id, period.school_id, new, change, started_on, actor,
                              previous_training_period_id=old.id)
     integrity.commit(uow)

@@ -17,6 +17,7 @@ from registrations import audit, integrity, payloads, views
 from registrations.bulk_csv import check_every_row
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, SchoolCopy, Teacher, TrainingPeriod
+from registrations.partnerships import linked, train_through_partnership
 from registrations.periods import (check_dependants_can_end, dependants_running_past, finish_dependants, insert,
                                    open_school, organisation)
 
@@ -128,11 +129,13 @@ def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked
     training = TrainingPeriod(ect_period_id=ect.id, programme=cmd["training_programme"], cohort=cmd["cohort"],
                               started_on=cmd["started_on"], lead_provider_id=_str(cmd.get("lead_provider_id")),
                               expression_of_interest=provider_led, schedule=DEFAULT_SCHEDULE if provider_led else None)
+    partnership = train_through_partnership(uow, training, school.id)
     insert(uow, rules.already_registered(True), ect, training)
 
     by = payloads.registered_by(principal, school.id)
     details = {"trn": teacher.trn, "started_on": ect.started_on, "email": ect.email, "cohort": training.cohort,
-               "training_programme": training.programme, "lead_provider_id": training.lead_provider_id}
+               "training_programme": training.programme, "lead_provider_id": training.lead_provider_id,
+               **(linked(training) if partnership else {})}
     if moving_from is None:
         audit.record_by(uow, principal, school.id, action="ect_registered", subject_id=ect.id, teacher_id=teacher.id,
                         details=details)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ecf_shared.errors import Invalid
 from ecf_shared.events.envelope import Actor, Event
 from ecf_shared.uow import UnitOfWork
-from registrations import audit
+from registrations import audit, partnerships
 from registrations.adapters import start_mappers
 from registrations.changes import publish_training_changed
 from registrations.domain import rules
@@ -36,28 +36,28 @@ def _periods_of(training: TrainingPeriod):
 
 
 def link_partnership(uow: UnitOfWork, event: Event) -> None:
-    """Provider-led training at the school with this lead provider and cohort moves onto the partnership."""
-    data = event.data
-    school_id, lead_provider_id, partnership_id = str(data["school_id"]), str(data["lead_provider_id"]), str(data["partnership_id"])
-    delivery_partner_id = str(data["delivery_partner_id"])
-    actor = _lead_provider(uow, lead_provider_id)
+    """Keep the partnership in the read copy (registrations and training changes made later train through it at once),
+    then move the provider-led training at the school with this lead provider and cohort onto it as the copy now
+    stands. Idempotent: training already on it is left alone, and an event older than the copy's last change only
+    re-applies the copy."""
+    partnership = partnerships.record(uow, event.data, event.occurred_at)
+    school_id = partnership.school_id
+    actor = _lead_provider(uow, partnership.lead_provider_id)
     for participant_type, cls, fk in (("ect", EctPeriod, TrainingPeriod.ect_period_id),
                                       ("mentor", MentorPeriod, TrainingPeriod.mentor_period_id)):
         rows = (uow.session.query(TrainingPeriod, cls).join(cls, cls.id == fk)
                 .filter(cls.school_id == school_id, TrainingPeriod.finished_on.is_(None),
-                        TrainingPeriod.programme == "provider_led", TrainingPeriod.lead_provider_id == lead_provider_id,
-                        TrainingPeriod.cohort == data["cohort"])
-                .with_for_update(of=TrainingPeriod).all())
+                        TrainingPeriod.programme == "provider_led",
+                        TrainingPeriod.lead_provider_id == partnership.lead_provider_id,
+                        TrainingPeriod.cohort == partnership.cohort)
+                .order_by(TrainingPeriod.id).with_for_update(of=TrainingPeriod).all())
         for training, period in rows:
-            if training.partnership_id == partnership_id and training.delivery_partner_id == delivery_partner_id:
+            if not training.train_through(partnership):
                 continue
-            training.partnership_id, training.delivery_partner_id = partnership_id, delivery_partner_id
-            training.expression_of_interest = False
             teacher = uow.session.get(Teacher, period.teacher_id)
             audit.record(uow, actor=actor, action="training_partnership_linked", subject_id=period.id,
                          teacher_id=teacher.id, school_id=school_id,
-                         details={"training_period_id": training.id, "partnership_id": partnership_id,
-                                  "delivery_partner_id": delivery_partner_id})
+                         details={"training_period_id": training.id, **partnerships.linked(training)})
             publish_training_changed(uow, teacher, participant_type, period.id, school_id, training,
                                      "partnership_linked", event.occurred_at.date(), actor)
 

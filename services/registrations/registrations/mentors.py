@@ -12,6 +12,7 @@ from registrations.bulk_csv import check_every_row
 from registrations.commands import DEFAULT_SCHEDULE, school_for
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher, TrainingPeriod
+from registrations.partnerships import linked, train_through_partnership
 from registrations.periods import for_change, insert, organisation
 
 
@@ -73,11 +74,13 @@ def write_mentor(uow: UnitOfWork, principal: Principal, school: SchoolCopy, chec
     training = TrainingPeriod(ect_period_id=None, mentor_period_id=mentor.id, programme="provider_led",
                               cohort=cmd["cohort"], started_on=cmd["started_on"], lead_provider_id=str(cmd["lead_provider_id"]),
                               expression_of_interest=True, schedule=DEFAULT_SCHEDULE)
+    partnership = train_through_partnership(uow, training, school.id)
     insert(uow, rules.already_mentoring(), mentor, training)
     actor = audit.record_by(uow, principal, school.id, action="mentor_registered", subject_id=mentor.id,
                             teacher_id=teacher.id, details={"trn": teacher.trn, "started_on": mentor.started_on,
                                                             "email": mentor.email, "cohort": training.cohort,
-                                                            "lead_provider_id": training.lead_provider_id})
+                                                            "lead_provider_id": training.lead_provider_id,
+                                                            **(linked(training) if partnership else {})})
     uow.publish("registrations.mentor.registered", {
         "mentor_period_id": mentor.id, "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
         "last_name": teacher.last_name, "school_id": school.id, "school_urn": school.urn,

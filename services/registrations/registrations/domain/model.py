@@ -74,6 +74,52 @@ class TrainingPeriod:
     id: str = field(default_factory=_id)
     created_at: datetime | None = None
 
+    def train_through(self, partnership: PartnershipCopy) -> bool:
+        """Provider-led training with the partnership's lead provider, for its cohort, trains through it: it takes the
+        partnership and its delivery partner and is no longer an expression of interest. False when nothing changed
+        (it already did, or the partnership is not for this training)."""
+        if not partnership.covers(self):
+            return False
+        if (self.partnership_id, self.delivery_partner_id, self.expression_of_interest) == (
+                partnership.partnership_id, partnership.delivery_partner_id, False):
+            return False
+        self.partnership_id, self.delivery_partner_id = partnership.partnership_id, partnership.delivery_partner_id
+        self.expression_of_interest = False
+        return True
+
+
+@dataclass
+class PartnershipCopy:
+    """Read copy of a lead provider's partnership with a school for a cohort (lead provider + delivery partner +
+    school), built from lp-api's events. (school, lead provider, cohort) names it: lp-api keeps at most one
+    partnership per school and cohort, and only its delivery partner changes.
+
+    `as_of` is when lp-api made the change the copy last took; an event about an earlier change (redelivered late,
+    or retried after a later one) leaves it as it is."""
+
+    school_id: str
+    lead_provider_id: str
+    cohort: int
+    partnership_id: str
+    delivery_partner_id: str
+    as_of: datetime | None = None
+    updated_at: datetime | None = None
+
+    def covers(self, training: TrainingPeriod) -> bool:
+        """Whether the training is provider-led with this lead provider for this cohort (the school is the
+        caller's to match: training knows its school only through its ECT or mentor period)."""
+        return (training.programme == "provider_led" and training.lead_provider_id == self.lead_provider_id
+                and training.cohort == self.cohort)
+
+    def take(self, partnership_id: str, delivery_partner_id: str, as_of: datetime) -> bool:
+        """Take lp-api's change made at `as_of`, unless the copy already reflects a later one. Returns whether the copy
+        changed."""
+        if self.as_of is not None and as_of < self.as_of:
+            return False
+        changed = (self.partnership_id, self.delivery_partner_id) != (partnership_id, delivery_partner_id)
+        self.partnership_id, self.delivery_partner_id, self.as_of = partnership_id, delivery_partner_id, as_of
+        return changed
+
 
 @dataclass
 class Mentorship:
