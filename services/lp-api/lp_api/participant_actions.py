@@ -109,5 +109,6 @@ def apply_participant_action(session: Session, data: dict, occurred_at: datetime
         "resume": {"training_status": "active", "withdrawal": None, "deferral": None},
         "change_schedule": {"schedule": data.get("schedule_identifier")},
     }[data["action"]]
-    session.execute(update(enrolments).where(enrolments.c.id == enrolment["id"]).values(**values))
+    session.execute(update(enrolments).where(enrolments.c.id == enrolment["id"]).values(
+        source_at=func.greatest(enrolments.c.source_at, occurred_at), **values))
     refresh_participant(session, data["participant_id"])

@@ -52,6 +52,10 @@ def _record_registration(session: Session, data: dict, occurred_at: datetime, *,
 
 
 def record_training_change(session: Session, data: dict, occurred_at: datetime) -> None:
+    # Registrations applying a lead provider's own request is ordered by when the request was made, so that it does
+    # not undo a later request lp-api already shows (defer, then resume, then the defer's echo arrives).
+    if data.get("requested_at"):
+        occurred_at = datetime.fromisoformat(data["requested_at"])
     training = data["training"]
     current = (_enrolment_where(session, enrolments.c.training_period_id == training["training_period_id"])
                or (data.get("previous_training_period_id") and _enrolment_where(

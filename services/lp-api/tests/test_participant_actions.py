@@ -101,3 +101,29 @@ def test_registrations_applying_the_request_changes_nothing_more(svc, participan
     svc.send("registrations.training.changed", change)
     svc.consume()
     assert provider.get(f"{PARTICIPANTS}/{teacher_id}").json == answer
+
+
+def test_the_echo_of_an_earlier_request_does_not_undo_a_later_one(svc, participant):
+    """Defer, then resume; registrations' echo of the defer arrives after the resume: the lead provider keeps
+    seeing the participant active (the echo is ordered by when the defer was asked for)."""
+    from lp_events import training_change
+
+    provider, teacher_id = participant
+    provider.put(f"{PARTICIPANTS}/{teacher_id}/defer", body("defer", reason="career-break"))
+    [deferral] = svc.outbox_events("lp-api.participant.action_requested")
+    resumed = provider.put(f"{PARTICIPANTS}/{teacher_id}/resume", body("resume")).json
+    with svc.db.engine.connect() as conn:
+        registration = conn.execute(text("select data from event_log where type = 'registrations.ect.registered'")).scalar()
+    echo = training_change(registration, change="deferred", status="deferred", reason="career-break")
+    echo["training"]["training_period_id"] = registration["training"]["training_period_id"]
+    echo["requested_at"] = deferral["occurred_at"]
+    svc.send("registrations.training.changed", echo)
+    svc.consume()
+    assert provider.get(f"{PARTICIPANTS}/{teacher_id}").json == resumed
+
+    # Without requested_at (a change the school made), the later event is applied as before.
+    del echo["requested_at"]
+    svc.send("registrations.training.changed", echo)
+    svc.consume()
+    [item] = provider.get(f"{PARTICIPANTS}/{teacher_id}").json["data"]["attributes"]["ecf_enrolments"]
+    assert item["training_status"] == "deferred"

@@ -60,11 +60,12 @@ def change_training(uow: UnitOfWork, principal: Principal, participant_type: str
 
 
 def publish_training_changed(uow, teacher, participant_type, period_id, school_id, training, change, effective_on, actor,
-                             *, reason=None, previous_training_period_id=None) -> None:
+                             *, reason=None, previous_training_period_id=None, requested_at=None) -> None:
     uow.publish("registrations.training.changed", {
         "teacher_id": teacher.id, "trn": teacher.trn, "participant_type": participant_type, "period_id": period_id,
         "school_id": school_id, "change": change, "reason": reason, "effective_on": effective_on,
-        "previous_training_period_id": previous_training_period_id, "training": payloads.training(training)}, actor=actor)
+        "previous_training_period_id": previous_training_period_id, "training": payloads.training(training),
+        "requested_at": requested_at}, actor=actor)
 
 
 def correct_details(uow: UnitOfWork, principal: Principal, teacher_id, cmd: dict) -> dict:

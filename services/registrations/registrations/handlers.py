@@ -99,7 +99,7 @@ def apply_participant_action(uow: UnitOfWork, event: Event) -> None:
                  school_id=period.school_id, details={**request, "training_period_id": training.id})
     teacher = uow.session.get(Teacher, teacher_id)
     publish_training_changed(uow, teacher, data["participant_type"], period.id, period.school_id, training, change,
-                             data["effective_on"], actor, reason=data.get("reason"))
+                             data["effective_on"], actor, reason=data.get("reason"), requested_at=event.occurred_at)
 
 
 def handlers(settings, db) -> dict:

@@ -43,9 +43,12 @@ def test_a_partnership_moves_expressions_of_interest_onto_it(svc, fake_trs_sync,
 def test_lead_provider_actions_are_applied_with_the_lead_provider_as_actor(svc, fake_trs_sync, token_issuer):
     token = token_issuer.school_user(SCHOOL)
     ect = register_ect(svc, fake_trs_sync, token)
-    svc.send("lp-api.participant.action_requested", action(ect["teacher_id"], "defer", reason="bereavement"))
+    deferral = svc.send("lp-api.participant.action_requested", action(ect["teacher_id"], "defer", reason="bereavement"))
     svc.consume()
     assert svc.client.get(f"/ects/{ect['id']}", headers=auth(token)).json["training_status"] == "deferred"
+    # When the lead provider asked travels on, so lp-api can order this echo against its own later requests.
+    [echo] = svc.outbox_events("registrations.training.changed")
+    assert echo["data"]["requested_at"] == deferral["occurred_at"]
     svc.send("lp-api.participant.action_requested", action(ect["teacher_id"], "resume"))
     svc.send("lp-api.participant.action_requested",
              action(ect["teacher_id"], "change_schedule", schedule_identifier="ecf-extended-september"))

@@ -111,6 +111,9 @@ class TrainingChangedSchema(Schema):
     effective_on = fields.Date(required=True)
     previous_training_period_id = fields.UUID(allow_none=True, load_default=None)
     training = fields.Nested(TrainingSchema, required=True)
+    requested_at = fields.AwareDateTime(allow_none=True, load_default=None, metadata={
+        "description": "for a change that applies a lead provider's request (lp-api.participant.action_requested): "
+                       "when it was asked for, so lp-api does not let this echo undo a later request it already shows"})
 
 
 class TeacherDetailsChangedSchema(Schema):
