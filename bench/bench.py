@@ -119,18 +119,14 @@ def trs_sync_throughput(system, count: int) -> dict:
             "per_second": round(len(accepted) / elapsed, 1)}
 
 
-def lp_api_full_sync(big: bool) -> dict:
-    script = ROOT / "bench" / "lp_api_sync.py"
-    if not script.exists():
-        return {"skipped": "bench/lp_api_sync.py is not there"}
+def lp_api_full_sync(big: bool) -> list | dict:
+    """bench/lp_api_sync.py at 10k and 100k participants (and 1M with --big), in one run: how cost grows with data."""
     sizes = ["10000", "100000"] + (["1000000"] if big else [])
-    results = {}
-    for n in sizes:
-        out = subprocess.run([sys.executable, str(script), "--n", n], capture_output=True, text=True, timeout=3600)
-        print(out.stdout)
-        path = RESULTS / "lp_api_sync.json"
-        results[n] = json.loads(path.read_text()) if out.returncode == 0 and path.exists() else {"error": out.stderr[-2000:]}
-    return results
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "lp_api_sync.py"), "--n", *sizes],
+                         capture_output=True, text=True, timeout=3600)
+    print(out.stdout)
+    path = RESULTS / "lp_api_sync.json"
+    return json.loads(path.read_text()) if out.returncode == 0 and path.exists() else {"error": out.stderr[-2000:]}
 
 
 def main() -> int:
@@ -161,7 +157,18 @@ def print_table(report: dict) -> None:
     t = report["trs_sync"]
     print(f"\n== trs-sync → TRS stand-in: {t['accepted_by_trs']}/{t['changes']} changes in {t['seconds']}s = "
           f"{t['per_second']}/s (client rate limit raised for the measurement; production default 1000/min) ==")
-    print("\n== lp-api full sync: see the tables above (bench/results/lp_api_sync.json) ==")
+    sync = report["lp_api_full_sync"]
+    print("\n== lp-api full sync (rows/s through gunicorn vs a raw psycopg read of the same rows; pages in ms) ==")
+    if isinstance(sync, dict):
+        print(f"   failed: {sync.get('error', '')[-500:]}")
+        return
+    print(f"{'N':>9} {'per_page':>8} {'lp-api rows/s':>14} {'ceiling rows/s':>15} {'ratio':>6} {'first':>7} {'last':>7} "
+          f"{'cold last':>9}")
+    for run in sync:
+        for per_page, r in run["per_page"].items():
+            api = r["lp_api"]
+            print(f"{run['n']:>9} {per_page:>8} {api['rows_per_second']:>14} {r['ceiling']['rows_per_second']:>15} "
+                  f"{r['ratio']:>6} {api['first_page_ms']:>7} {api['last_page_ms']:>7} {api['cold_last_page_ms']:>9}")
 
 
 if __name__ == "__main__":

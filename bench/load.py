@@ -8,7 +8,6 @@ Prints throughput and the propagation latency from registration commit to visibi
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from harness import running_system, seed_teachers, write_json

@@ -2,7 +2,7 @@
 
 school user's token (accounts) → register an ECT (registrations) → registrations.ect.registered →
 inductions opens an in-flight induction (RequiredToComplete) → status event → trs-sync PUTs it to the
-TRS stand-in → lp-api lists the participant.
+TRS stand-in → lp-api lists the participant (trained through the lead provider's partnership with the school).
 """
 import requests
 
@@ -12,6 +12,13 @@ from system import eventually
 def test_registered_ect_reaches_trs_and_the_lead_provider(system):
     system.seed_trs({"trn": "2000001", "firstName": "Grace", "lastName": "Hopper", "dateOfBirth": "1996-12-09",
                      "qtsDate": "2026-07-15"})
+    lp = {"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}
+    system.add_delivery_partner("lp-1", "dp-1", 2026)
+    partnered = requests.post(f"{system.gateway}/api/v3/partnerships/ecf", headers=lp, timeout=10, json={
+        "data": {"type": "ecf-partnership", "attributes": {"cohort": "2026", "school_id": system.org("school-1"),
+                                                           "delivery_partner_id": system.org("dp-1")}}})
+    assert partnered.status_code == 200 or "already" in partnered.text, partnered.text  # another test may have made it
+
     alice = system.sign_in("alice@oakfield.example")
     headers = {"Authorization": f"Bearer {alice['access_token']}"}
     response = requests.post(f"{system.gateway}/registrations/ects", headers=headers, timeout=10, json={
@@ -26,8 +33,6 @@ def test_registered_ect_reaches_trs_and_the_lead_provider(system):
     assert put["body"]["status"] == "RequiredToComplete"
     assert "startDate" not in put["body"] and "completedDate" not in put["body"]
     assert put["body"]["modifiedOn"]
-
-    lp = {"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}
 
     def listed():
         data = requests.get(f"{system.gateway}/api/v3/participants/ecf", headers=lp, timeout=10).json()["data"]

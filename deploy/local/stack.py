@@ -217,6 +217,12 @@ def load_demo(cfg: StackConfig, env: dict) -> dict:
         out = subprocess.run([python, "-m", "lp_api", "create-token", "--lead-provider-id", org["id"], "--name", "demo"],
                              env=env, check=True, capture_output=True, text=True).stdout
         lp_tokens[org["name"]] = out.strip().splitlines()[-1].split()[-1]
+    # The demo lead provider works with the demo delivery partner, so a partnership can be created in the demo.
+    subprocess.run([python, "-m", "lp_api", "add-delivery-partner",
+                    "--lead-provider-id", seeded["organisations"]["lp-1"]["id"],
+                    "--delivery-partner-id", seeded["organisations"]["dp-1"]["id"],
+                    "--cohort", "2025", "--cohort", "2026", "--by", "demo"],
+                   env=env, check=True, capture_output=True, text=True)
     return {"personas": seeded["personas"], "organisations": seeded["organisations"], "lp_tokens": lp_tokens}
 
 

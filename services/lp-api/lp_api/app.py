@@ -1,6 +1,7 @@
 from ecf_shared.web.app import build_app
 from lp_api import participants_api, partnerships_api, reference_api  # noqa: F401 - they add routes to blp
 from lp_api.api import blp
+from lp_api.fast_lists import ParticipantListFastPath
 from lp_api.settings import LpApiSettings
 
 DESCRIPTION = ("The lead provider API, wire-compatible with v3: lead providers authenticate with their own "
@@ -8,7 +9,9 @@ DESCRIPTION = ("The lead provider API, wire-compatible with v3: lead providers a
 
 
 def create_app(settings: LpApiSettings):
-    return build_app(settings, title="ECF lead provider API", blueprints=[blp], description=DESCRIPTION)
+    app = build_app(settings, title="ECF lead provider API", blueprints=[blp], description=DESCRIPTION)
+    app.wsgi_app = ParticipantListFastPath(app, app.wsgi_app)  # full syncs skip Flask's per-request work
+    return app
 
 
 def from_env():

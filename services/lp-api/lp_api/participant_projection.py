@@ -192,7 +192,7 @@ def refresh_participant(session: Session, teacher_id: str) -> None:
                                 .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        if row["lead_provider_id"]:
+        if row["lead_provider_id"] and row["delivery_partner_id"]:  # v3: participants come through partnerships
             by_lead_provider[row["lead_provider_id"]].append(row)
     existing = {r["lead_provider_id"]: r for r in session.execute(
         select(participants).where(participants.c.id == teacher_id).with_for_update()).mappings()}

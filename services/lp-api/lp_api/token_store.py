@@ -1,4 +1,5 @@
-"""Lead provider tokens in the database: issue, revoke, look up. Only keyed hashes are stored."""
+"""Lead provider tokens in the database: issue and revoke. Only keyed hashes are stored; requests look them up
+in rate_limit.AUTH_CTES."""
 from __future__ import annotations
 
 import uuid
@@ -16,12 +17,6 @@ class IssuedToken:
     id: str
     lead_provider_id: str
     token: str  # the only time the plaintext exists
-
-
-@dataclass(frozen=True)
-class ActiveToken:
-    id: str
-    lead_provider_id: str
 
 
 def issue_token(session: Session, hash_key: str, *, lead_provider_id: str, name: str, performed_by: str) -> IssuedToken:
@@ -44,20 +39,6 @@ def revoke_token(session: Session, token_id: str, *, performed_by: str) -> str:
                     .values(revoked_at=func.now()))
     _audit(session, token_id, row["lead_provider_id"], "revoked", performed_by)
     return "revoked"
-
-
-def find_active_token(connection, hash_key: str, token: str) -> ActiveToken | None:
-    row = connection.execute(
-        select(lead_provider_tokens.c.id, lead_provider_tokens.c.lead_provider_id)
-        .where(lead_provider_tokens.c.token_hash == token_hash(hash_key, token),
-               lead_provider_tokens.c.revoked_at.is_(None))
-    ).first()
-    return ActiveToken(id=row.id, lead_provider_id=row.lead_provider_id) if row else None
-
-
-def record_use(connection, token_id: str) -> None:
-    connection.execute(lead_provider_tokens.update().where(lead_provider_tokens.c.id == token_id)
-                       .values(last_used_at=func.now()))
 
 
 def _audit(session: Session, token_id: str, lead_provider_id: str, action: str, performed_by: str) -> None:

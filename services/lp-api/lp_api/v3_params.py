@@ -100,10 +100,9 @@ def parse_updated_since(raw: str | None) -> datetime | None:
         raise bad_request(INVALID_UPDATED_SINCE)
     text = match["date"] + "T" + (match["time"] or "00:00:00") + _zone(match["zone"])
     try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:  # e.g. month 13, hour 25
+        return datetime.fromisoformat(text).astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # e.g. month 13, hour 25; or year 1 at +01:00, before any date-time
         raise bad_request(INVALID_UPDATED_SINCE) from None
-    return parsed.astimezone(timezone.utc)
 
 
 def _zone(zone: str | None) -> str:

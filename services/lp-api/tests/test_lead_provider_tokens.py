@@ -95,3 +95,12 @@ def test_the_last_used_throttle_lets_one_write_through_per_interval():
     assert not throttle.due("a")
     now[0] += 1
     assert throttle.due("a")
+
+
+def test_the_last_used_throttle_stays_bounded_whatever_tokens_are_presented():
+    now = [1000.0]
+    throttle = LastUsedThrottle(interval=60, clock=lambda: now[0], max_entries=100)
+    assert throttle.due("valid")
+    for i in range(1000):
+        throttle.due(f"garbage {i}")
+    assert len(throttle._written) <= 100

@@ -134,7 +134,8 @@ def test_updated_since_filter(svc, provider):
     assert len(ids(get(query={"filter[updated_since]": "2020-01-01"}))) == 2
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z", "1700000000"])
+@pytest.mark.parametrize("value", ["yesterday", "2024-13-01T00:00:00Z", "2024-01-01T25:00:00Z", "1700000000",
+                                   "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
 def test_bad_updated_since_is_a_400(provider, value):
     _, get = provider
     response = get(query={"filter[updated_since]": value})

@@ -80,6 +80,26 @@ def test_school_led_ects_belong_to_no_lead_provider(svc):
     assert participant_rows(svc) == []
 
 
+def test_an_expression_of_interest_is_not_a_v3_participant_until_the_partnership_links_it(svc):
+    """v3 participants always carry their delivery partner (a required uuid), so a lead provider sees a teacher once
+    their training is through its partnership, not while the school has only expressed interest."""
+    from lp_events import training_change
+
+    registration = ect_registration(lead_provider_id=str(uuid.uuid4()))
+    registration["training"]["delivery_partner_id"] = None
+    svc.send("registrations.ect.registered", registration)
+    svc.consume()
+    assert participant_rows(svc) == []
+
+    partner = str(uuid.uuid4())
+    linked = training_change(registration, change="partnership_linked", delivery_partner_id=partner)
+    linked["training"]["training_period_id"] = registration["training"]["training_period_id"]
+    svc.send("registrations.training.changed", linked)
+    svc.consume()
+    [row] = participant_rows(svc)
+    assert enrolment(row)["delivery_partner_id"] == partner and str(row["id"]) == registration["teacher_id"]
+
+
 def test_a_missing_urn_is_taken_from_the_school_organisation_when_it_arrives(svc):
     school_id = str(uuid.uuid4())
     svc.send("registrations.ect.registered",

@@ -1,5 +1,4 @@
 """The rate limit (held in PostgreSQL) and full syncs that seek instead of offsetting."""
-import uuid
 
 import pytest
 from sqlalchemy import text
