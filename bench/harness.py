@@ -95,6 +95,19 @@ def seed_teachers(system: System, trns: list[str], dob: str = "1990-01-01") -> N
                            "qtsDate": "2026-07-15"} for t in trns[i:i + 500]])
 
 
+def partner_lead_provider_with_school(system: System) -> None:
+    """The demo lead provider partners Oakfield for 2026 through the demo delivery partner, so the ECTs the benchmarks
+    register there train through the partnership and are v3 participants (idempotent: "already partnered" is fine)."""
+    import requests
+
+    answer = requests.post(f"{system.gateway}/api/v3/partnerships/ecf", timeout=10, json={
+        "data": {"type": "ecf-partnership", "attributes": {"cohort": "2026", "school_id": system.org("school-1"),
+                                                           "delivery_partner_id": system.org("dp-1")}}},
+        headers={"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"})
+    if answer.status_code != 200 and "already" not in answer.text:
+        raise RuntimeError(f"could not partner the demo lead provider with Oakfield: {answer.status_code} {answer.text}")
+
+
 def registration(system: System, trn: str, dob: str = "1990-01-01") -> dict:
     return {"trn": trn, "date_of_birth": dob, "started_on": "2026-09-01", "email": f"{trn}@oakfield.example",
             "working_pattern": "full_time", "training_programme": "provider_led",

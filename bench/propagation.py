@@ -8,13 +8,14 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from harness import percentiles, registration
+from harness import partner_lead_provider_with_school, percentiles, registration
 
 
 def register_and_watch(system, trns: list[str], *, users: int, seconds: float | None = None,
                        rate_per_second: float | None = None) -> dict:
     """`users` clients register TRNs (as fast as they can, or at `rate_per_second` in total) for
     `seconds` or until the TRNs run out; a watcher polls lp-api and notes when each first appears."""
+    partner_lead_provider_with_school(system)
     token = system.sign_in("alice@oakfield.example")["access_token"]
     lp_headers = {"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}
     todo: queue.Queue = queue.Queue()

@@ -3,6 +3,8 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, MetaData,
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import registry
 
+from ecf_shared.mapping import Mappers
+
 from accounts.domain.model import AuditEntry, InductionTutor, Invitation, Membership, OidcRequest, Organisation, Session, User
 
 metadata = MetaData()
@@ -117,19 +119,16 @@ oidc_requests = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-mapper_registry = registry()
-_mapped = False
+
+def _map(mapper_registry: registry) -> None:
+    mapper_registry.map_imperatively(Organisation, organisations)
+    mapper_registry.map_imperatively(User, users)
+    mapper_registry.map_imperatively(Membership, memberships)
+    mapper_registry.map_imperatively(Session, sessions)
+    mapper_registry.map_imperatively(AuditEntry, audit_entries)
+    mapper_registry.map_imperatively(Invitation, invitations)
+    mapper_registry.map_imperatively(InductionTutor, induction_tutors)
+    mapper_registry.map_imperatively(OidcRequest, oidc_requests)
 
 
-def start_mappers() -> None:
-    global _mapped
-    if not _mapped:
-        mapper_registry.map_imperatively(Organisation, organisations)
-        mapper_registry.map_imperatively(User, users)
-        mapper_registry.map_imperatively(Membership, memberships)
-        mapper_registry.map_imperatively(Session, sessions)
-        mapper_registry.map_imperatively(AuditEntry, audit_entries)
-        mapper_registry.map_imperatively(Invitation, invitations)
-        mapper_registry.map_imperatively(InductionTutor, induction_tutors)
-        mapper_registry.map_imperatively(OidcRequest, oidc_requests)
-        _mapped = True
+start_mappers = Mappers(_map).start

@@ -3,6 +3,8 @@ from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, MetaData, Numer
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import registry, relationship
 
+from ecf_shared.mapping import Mappers
+
 from inductions.domain.audit import AuditEntry, ManualHandlingItem
 from inductions.domain.model import Appeal, Exemption, Extension, Induction, InductionPeriod
 
@@ -90,23 +92,20 @@ manual_handling = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-mapper_registry = registry()
-_mapped = False
+
+def _map(mapper_registry: registry) -> None:
+    mapper_registry.map_imperatively(InductionPeriod, induction_periods)
+    mapper_registry.map_imperatively(Extension, extensions)
+    mapper_registry.map_imperatively(Appeal, appeals)
+    mapper_registry.map_imperatively(Exemption, exemptions)
+    mapper_registry.map_imperatively(Induction, inductions, properties={
+        "periods": relationship(InductionPeriod, order_by=induction_periods.c.started_on, lazy="selectin"),
+        "extensions": relationship(Extension, lazy="selectin"),
+        "appeals": relationship(Appeal, order_by=appeals.c.lodged_on, lazy="selectin"),
+        "exemption": relationship(Exemption, uselist=False, lazy="selectin"),
+    })
+    mapper_registry.map_imperatively(AuditEntry, audit_entries)
+    mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
 
 
-def start_mappers() -> None:
-    global _mapped
-    if not _mapped:
-        mapper_registry.map_imperatively(InductionPeriod, induction_periods)
-        mapper_registry.map_imperatively(Extension, extensions)
-        mapper_registry.map_imperatively(Appeal, appeals)
-        mapper_registry.map_imperatively(Exemption, exemptions)
-        mapper_registry.map_imperatively(Induction, inductions, properties={
-            "periods": relationship(InductionPeriod, order_by=induction_periods.c.started_on, lazy="selectin"),
-            "extensions": relationship(Extension, lazy="selectin"),
-            "appeals": relationship(Appeal, order_by=appeals.c.lodged_on, lazy="selectin"),
-            "exemption": relationship(Exemption, uselist=False, lazy="selectin"),
-        })
-        mapper_registry.map_imperatively(AuditEntry, audit_entries)
-        mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
-        _mapped = True
+start_mappers = Mappers(_map).start

@@ -3,6 +3,8 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Met
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import registry
 
+from ecf_shared.mapping import Mappers
+
 from registrations.domain.model import (AuditEntry, EctPeriod, MentorPeriod, Mentorship, PartnershipCopy, SchoolCopy,
                                         Teacher, TrainingPeriod)
 
@@ -124,15 +126,12 @@ audit_entries = Table(
     _created_at("at"),
 )
 
-mapper_registry = registry()
-_mapped = False
+
+def _map(mapper_registry: registry) -> None:
+    for cls, table in ((SchoolCopy, organisations), (PartnershipCopy, partnerships), (Teacher, teachers),
+                       (EctPeriod, ect_periods), (MentorPeriod, mentor_periods), (TrainingPeriod, training_periods),
+                       (Mentorship, mentorships), (AuditEntry, audit_entries)):
+        mapper_registry.map_imperatively(cls, table)
 
 
-def start_mappers() -> None:
-    global _mapped
-    if not _mapped:
-        for cls, table in ((SchoolCopy, organisations), (PartnershipCopy, partnerships), (Teacher, teachers),
-                           (EctPeriod, ect_periods), (MentorPeriod, mentor_periods), (TrainingPeriod, training_periods),
-                           (Mentorship, mentorships), (AuditEntry, audit_entries)):
-            mapper_registry.map_imperatively(cls, table)
-        _mapped = True
+start_mappers = Mappers(_map).start

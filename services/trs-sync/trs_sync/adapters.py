@@ -4,6 +4,7 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session, registry
 
 from ecf_shared.db import lock_until_commit
+from ecf_shared.mapping import Mappers
 
 from trs_sync.domain.drift import WatchedTeacher
 from trs_sync.domain.model import Delivery, ManualHandlingAudit, ManualHandlingItem, SyncLogEntry
@@ -89,19 +90,16 @@ watched_teachers = Table(
     Column("checked_at", DateTime(timezone=True)),
 )
 
-mapper_registry = registry()
-_mapped = False
+
+def _map(mapper_registry: registry) -> None:
+    mapper_registry.map_imperatively(SyncLogEntry, sync_log)
+    mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
+    mapper_registry.map_imperatively(Delivery, deliveries)
+    mapper_registry.map_imperatively(ManualHandlingAudit, manual_handling_audit)
+    mapper_registry.map_imperatively(WatchedTeacher, watched_teachers)
 
 
-def start_mappers() -> None:
-    global _mapped
-    if not _mapped:
-        mapper_registry.map_imperatively(SyncLogEntry, sync_log)
-        mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
-        mapper_registry.map_imperatively(Delivery, deliveries)
-        mapper_registry.map_imperatively(ManualHandlingAudit, manual_handling_audit)
-        mapper_registry.map_imperatively(WatchedTeacher, watched_teachers)
-        _mapped = True
+start_mappers = Mappers(_map).start
 
 
 def lock_teacher(session: Session, trn: str) -> None:
