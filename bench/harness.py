@@ -48,6 +48,9 @@ def running_system(name: str = "bench", *, port_base: int = 38000, gateway_port:
     process = None
     try:
         env = stack.prepare(cfg)
+        # The propagation watcher polls lp-api every 20 ms (to time arrivals to the millisecond), far beyond a lead
+        # provider's 1000 requests per 5 minutes: it would be answered 429 and see nothing.
+        env["LP_RATE_LIMIT"] = "100000000"
         env.update(extra_env or {})
         process = stack.start(cfg, env, log_file=run_dir / "stack.log")
         stack.wait_ready(cfg, process, timeout=120)
@@ -93,19 +96,6 @@ def seed_teachers(system: System, trns: list[str], dob: str = "1990-01-01") -> N
     for i in range(0, len(trns), 500):
         system.seed_trs(*[{"trn": t, "firstName": "Bench", "lastName": f"Teacher{t}", "dateOfBirth": dob,
                            "qtsDate": "2026-07-15"} for t in trns[i:i + 500]])
-
-
-def partner_lead_provider_with_school(system: System) -> None:
-    """The demo lead provider partners Oakfield for 2026 through the demo delivery partner, so the ECTs the benchmarks
-    register there train through the partnership and are v3 participants (idempotent: "already partnered" is fine)."""
-    import requests
-
-    answer = requests.post(f"{system.gateway}/api/v3/partnerships/ecf", timeout=10, json={
-        "data": {"type": "ecf-partnership", "attributes": {"cohort": "2026", "school_id": system.org("school-1"),
-                                                           "delivery_partner_id": system.org("dp-1")}}},
-        headers={"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"})
-    if answer.status_code != 200 and "already" not in answer.text:
-        raise RuntimeError(f"could not partner the demo lead provider with Oakfield: {answer.status_code} {answer.text}")
 
 
 def registration(system: System, trn: str, dob: str = "1990-01-01") -> dict:

@@ -8,14 +8,14 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from harness import partner_lead_provider_with_school, percentiles, registration
+from harness import percentiles, registration
 
 
 def register_and_watch(system, trns: list[str], *, users: int, seconds: float | None = None,
                        rate_per_second: float | None = None) -> dict:
     """`users` clients register TRNs (as fast as they can, or at `rate_per_second` in total) for
     `seconds` or until the TRNs run out; a watcher polls lp-api and notes when each first appears."""
-    partner_lead_provider_with_school(system)
+    system.partner("school-1", 2026)  # the ECTs registered below train through it, so they are v3 participants
     token = system.sign_in("alice@oakfield.example")["access_token"]
     lp_headers = {"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}
     todo: queue.Queue = queue.Queue()
@@ -57,7 +57,10 @@ def register_and_watch(system, trns: list[str], *, users: int, seconds: float | 
             r = session.get(f"{system.gateway}/api/v3/participants/ecf", headers=lp_headers, timeout=30,
                             params={"filter[updated_since]": since.isoformat(), "page[per_page]": 3000})
             at = time.perf_counter()
-            if r.status_code == 200:
+            if r.status_code != 200:
+                with lock:
+                    errors.append(("watcher", r.status_code, r.text[:200]))
+            else:
                 for p in r.json()["data"]:
                     trn = p["attributes"]["teacher_reference_number"]
                     with lock:

@@ -75,6 +75,17 @@ class System:
             command += ["--cohort", str(cohort)]
         subprocess.run(command, env=self.env, check=True, capture_output=True)
 
+    def partner(self, school: str = "school-1", cohort: int = 2026, *, lead_provider: str = "lp-1",
+                delivery_partner: str = "dp-1", token_name: str = "Northern Lights Teaching") -> None:
+        """The lead provider partners the school for the cohort through the delivery partner (v3 POST), so ECTs
+        registered there with that lead provider are its participants. Idempotent: "already partnered" is fine."""
+        self.add_delivery_partner(lead_provider, delivery_partner, cohort)
+        answer = requests.post(f"{self.gateway}/api/v3/partnerships/ecf", timeout=10, json={
+            "data": {"type": "ecf-partnership", "attributes": {"cohort": str(cohort), "school_id": self.org(school),
+                                                               "delivery_partner_id": self.org(delivery_partner)}}},
+            headers={"Authorization": f"Bearer {self.lp_token(token_name)}"})
+        assert answer.status_code == 200 or "already" in answer.text, answer.text
+
     def seed_trs(self, *persons: dict) -> None:
         requests.post(f"{self.trs}/_test/persons", json={"persons": list(persons)}, timeout=5).raise_for_status()
 

@@ -23,11 +23,15 @@ def libpq_url(url: str) -> str:
 class Database:
     """Creating it connects to nothing; the engine connects on first use."""
 
-    def __init__(self, url: str, schema: str, *, pool_size: int = 5, max_overflow: int = 10):
+    def __init__(self, url: str, schema: str, *, pool_size: int = 5, max_overflow: int = 10, pre_ping: bool = True):
         self.url = url
         self.schema = schema
         self._pool_size = pool_size
         self._max_overflow = max_overflow
+        # A round trip before every checkout. Web requests want it (a connection broken by a PostgreSQL restart
+        # would otherwise fail one request); workers do without: a message that meets a broken connection waits
+        # in a retry queue, the pool is invalidated, and the next attempt reconnects.
+        self._pre_ping = pre_ping
 
     @cached_property
     def engine(self) -> Engine:
@@ -35,7 +39,7 @@ class Database:
             sqlalchemy_url(self.url),
             pool_size=self._pool_size,
             max_overflow=self._max_overflow,
-            pool_pre_ping=True,
+            pool_pre_ping=self._pre_ping,
             connect_args={"options": f"-csearch_path={self.schema},public", "connect_timeout": 5},
         )
 

@@ -149,6 +149,11 @@ def test_details_changed_updates_name_and_email(svc, registered):
 def test_induction_status_and_closed_period_give_the_induction_end_date(svc, registered):
     _, data, view = registered
     before = view()
+    send(svc, "inductions.induction.status_changed", {  # ends nothing: nothing visible changes
+        "induction_id": str(uuid.uuid4()), "trn": data["trn"], "old_status": "RequiredToComplete",
+        "new_status": "InProgress", "start_date": date(2025, 9, 1), "completed_date": None,
+        "changed_at": datetime.now(timezone.utc), "source": "cpd"})
+    assert view() == before
     send(svc, "inductions.induction.status_changed", {
         "induction_id": str(uuid.uuid4()), "trn": data["trn"], "old_status": "InProgress", "new_status": "Passed",
         "start_date": date(2025, 9, 1), "completed_date": date(2027, 7, 20),
