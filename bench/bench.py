@@ -26,6 +26,7 @@ import pika
 import requests
 
 from harness import ROOT, now, registration, running_system, seed_teachers, wrk, write_json
+from system import eventually
 from propagation import register_and_watch
 
 RESULTS = Path(__file__).parent / "results"
@@ -59,17 +60,19 @@ def request_rates(system, seconds: int) -> dict:
     token = system.sign_in("alice@oakfield.example")["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     seed_teachers(system, ["6000000"])
+    system.partner("school-1", 2026)  # so the ECT is a v3 participant of the lead provider
     ect = requests.post(f"{system.gateway}/registrations/ects", json=registration(system, "6000000"),
                         headers=headers, timeout=10).json()
+    lp_headers = {"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}
+    participant = f"{system.gateway}/api/v3/participants/ecf/{ect['teacher_id']}"
+    eventually(lambda: requests.get(participant, headers=lp_headers, timeout=10).status_code == 200)
     hello_url, processes = hello_behind_the_gateway(39000)
     try:
         results = {
             "ceiling: bare Flask hello via gateway": wrk(hello_url, seconds=seconds),
             "read: GET /registrations/ects/{id}": wrk(f"{system.gateway}/registrations/ects/{ect['id']}",
                                                       seconds=seconds, headers=headers),
-            "read: GET /api/v3/participants/ecf/{id}": wrk(
-                f"{system.gateway}/api/v3/participants/ecf/{ect['teacher_id']}", seconds=seconds,
-                headers={"Authorization": f"Bearer {system.lp_token('Northern Lights Teaching')}"}),
+            "read: GET /api/v3/participants/ecf/{id}": wrk(participant, seconds=seconds, headers=lp_headers),
         }
     finally:
         for p in processes:

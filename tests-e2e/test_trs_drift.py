@@ -25,7 +25,7 @@ def test_a_console_exemption_in_trs_reaches_inductions(system):
         "working_pattern": "full_time", "training_programme": "provider_led", "lead_provider_id": system.org("lp-1"),
         "appropriate_body_id": system.org("ab-1"), "cohort": 2026})
     assert registered.status_code == 201, registered.text
-    # Claim once inductions has opened the in-flight induction (a claim racing that event answers 500 today).
+    # Claim once the in-flight induction reached TRS (a claim racing the registration event would wait for it).
     eventually(lambda: system.trs_puts(TRN))
     abby = bearer(system.sign_in("abby@kingsbridge.example")["access_token"])
     claimed = requests.post(f"{gw}/inductions/claims", headers=abby, timeout=10,
