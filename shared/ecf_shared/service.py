@@ -32,8 +32,8 @@ class ServiceDefinition:
     def settings(self) -> Settings:
         return self.settings_cls.from_env(service_name=self.name)
 
-    def database(self, settings: Settings, *, pre_ping: bool = True) -> Database:
-        return Database(settings.database_url, settings.db_schema, pre_ping=pre_ping)
+    def database(self, settings: Settings) -> Database:
+        return Database(settings.database_url, settings.db_schema)
 
 
 def migrate(defn: ServiceDefinition, settings: Settings) -> int:
@@ -63,7 +63,7 @@ def web(defn: ServiceDefinition, settings: Settings) -> int:
 
 
 def build_workers(defn: ServiceDefinition, settings: Settings, *, consume: bool = True, relay: bool = True):
-    db = defn.database(settings, pre_ping=False)
+    db = defn.database(settings)
     runners = []
     if relay:
         runners.append(("relay", OutboxRelay(db, settings.amqp_url, batch_size=settings.relay_batch_size,
