@@ -27,7 +27,7 @@ bench: install
 
 load: install
 	scripts/ensure-system-packages.sh
-	$(VENV)/bin/python bench/load.py --users 8 --seconds 60
+	$(VENV)/bin/python bench/load.py --users 8 --seconds 60 --scale lp-api-worker=2
 
 install: $(STAMP)
 

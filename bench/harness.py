@@ -33,7 +33,8 @@ def _admin(url: str) -> str:
 
 
 @contextlib.contextmanager
-def running_system(name: str = "bench", *, port_base: int = 38000, gateway_port: int = 38080, extra_env: dict | None = None):
+def running_system(name: str = "bench", *, port_base: int = 38000, gateway_port: int = 38080, extra_env: dict | None = None,
+                   scale: dict[str, int] | None = None):
     """The whole stack (as `make up` runs it) in a throwaway database and vhost; removed afterwards."""
     suffix = uuid.uuid4().hex[:8]
     db_name, vhost = f"{name}_{suffix}", f"{name}-{suffix}"
@@ -52,7 +53,7 @@ def running_system(name: str = "bench", *, port_base: int = 38000, gateway_port:
         # provider's 1000 requests per 5 minutes: it would be answered 429 and see nothing.
         env["LP_RATE_LIMIT"] = "100000000"
         env.update(extra_env or {})
-        process = stack.start(cfg, env, log_file=run_dir / "stack.log")
+        process = stack.start(cfg, env, log_file=run_dir / "stack.log", scale=scale)
         stack.wait_ready(cfg, process, timeout=120)
         yield System(cfg, stack.load_demo(cfg, env), env)
     finally:

@@ -19,13 +19,17 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-registrations", type=int, default=20000)
+    parser.add_argument("--scale", action="append", default=[], metavar="PROCESS=N",
+                        help="run N of a Procfile process, e.g. lp-api-worker=2 (repeatable)")
     args = parser.parse_args()
+    scale = {name: int(count) for name, count in (item.split("=", 1) for item in args.scale)}
     trns = [f"5{n:06d}" for n in range(args.max_registrations)]
-    with running_system("load") as system:
+    with running_system("load", scale=scale) as system:
         seed_teachers(system, trns)
         result = register_and_watch(system, trns, users=args.users, seconds=args.seconds)
     p = result["propagation_ms"]
-    print(f"\nload: {args.users} users for {args.seconds:.0f}s through the gateway")
+    print(f"\nload: {args.users} users for {args.seconds:.0f}s through the gateway"
+          + (f" ({', '.join(args.scale)})" if args.scale else ""))
     print(f"  registrations      {result['registrations']} ({result['registrations_per_second']}/s)")
     print(f"  errors             {result['errors']}")
     print(f"  propagation (ms)   p50 {p['p50']}  p95 {p['p95']}  p99 {p['p99']}  max {p['max']}")

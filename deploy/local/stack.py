@@ -159,12 +159,16 @@ def procfile_names() -> list[str]:
     return [line.split(":", 1)[0] for line in (ROOT / "Procfile").read_text().splitlines() if ":" in line]
 
 
-def start(cfg: StackConfig, env: dict, *, log_file: Path | None = None, without: tuple[str, ...] = ()) -> subprocess.Popen:
-    """Start the Procfile's processes under honcho (all but `without`, which a caller runs itself)."""
+def start(cfg: StackConfig, env: dict, *, log_file: Path | None = None, without: tuple[str, ...] = (),
+          scale: dict[str, int] | None = None) -> subprocess.Popen:
+    """Start the Procfile's processes under honcho (all but `without`, which a caller runs itself); `scale` runs
+    several of a process, e.g. {"lp-api-worker": 2} (competing consumers on the service's queue, as ops scale it)."""
     honcho = str(Path(sys.executable).with_name("honcho"))
     out = open(log_file, "ab") if log_file else None
     names = [n for n in procfile_names() if n not in without] if without else []
-    return subprocess.Popen([honcho, "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT), *names], env=env, stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
+    concurrency = ["-c", ",".join(f"{name}={count}" for name, count in scale.items())] if scale else []
+    return subprocess.Popen([honcho, "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT), *concurrency, *names],
+                            env=env, stdout=out, stderr=subprocess.STDOUT if out else None, start_new_session=True)
 
 
 def wait_ready(cfg: StackConfig, process: subprocess.Popen | None = None, timeout: float = 90, skip=()) -> None:
