@@ -199,14 +199,15 @@ def refresh_participant(session: Session, teacher_id: str) -> None:
         return
     rows = list(session.execute(select(enrolments).where(enrolments.c.teacher_id == teacher_id)
                                 .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
+    school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
+        organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
-        if row["lead_provider_id"] and row["delivery_partner_id"]:  # v3: participants come through partnerships
+        # v3 requires both: participants come through partnerships (delivery partner) at a known school (URN).
+        if row["lead_provider_id"] and row["delivery_partner_id"] and (row["school_urn"] or school_urns.get(row["school_id"])):
             by_lead_provider[row["lead_provider_id"]].append(row)
     existing = {r["lead_provider_id"]: r for r in session.execute(
         select(participants).where(participants.c.id == teacher_id).with_for_update()).mappings()}
-    school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
-        organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     mentors = _current_mentors(session, [r["period_id"] for r in rows if r["participant_type"] == "ect"])
     end_date = session.execute(select(induction_ends.c.end_date).where(induction_ends.c.trn == teacher["trn"])).scalar()
     for lead_provider_id, visible in by_lead_provider.items():
