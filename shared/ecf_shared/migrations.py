@@ -7,7 +7,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import create_engine, pool, text
 
-from ecf_shared.db import sqlalchemy_url
+from ecf_shared.db import lock_until_commit, sqlalchemy_url
 
 
 def alembic_config(database_url: str, schema: str, script_location: str | Path) -> Config:
@@ -23,7 +23,7 @@ def upgrade(database_url: str, schema: str, script_location: str | Path, revisio
     with engine.begin() as conn:
         # Several services' migrate jobs may start together on a new database; CREATE EXTENSION
         # IF NOT EXISTS is not safe under concurrency, so they take turns.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('ecf-migrations-bootstrap'))"))
+        lock_until_commit(conn, "ecf-migrations-bootstrap")
         conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public"))
     engine.dispose()

@@ -8,6 +8,7 @@ from typing import Callable
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ecf_shared.db import lock_until_commit
 from lp_api.adapters import event_log
 from lp_api.handlers import REPLAYED
 from lp_api.partnerships import refresh_partnerships
@@ -46,7 +47,7 @@ update teachers n set created_at = o.created_at,
 
 def rebuild_read_models(session: Session, on_progress: Callable[[int, int], None] = lambda done, total: None) -> int:
     """Replays the whole event log; returns how many events were replayed."""
-    session.execute(text("select pg_advisory_xact_lock(hashtext('lp-api rebuild-read-models'))"))
+    lock_until_commit(session, "lp-api rebuild-read-models")
     session.execute(text(_SNAPSHOT))
     session.execute(text("truncate " + ", ".join(READ_MODELS)))
     total = session.execute(text("select count(*) from event_log")).scalar_one()
