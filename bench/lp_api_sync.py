@@ -16,6 +16,10 @@ lp-api under gunicorn (directly, not through the gateway) on a free port, then, 
 - first-page against last-page latency (medians of pairs asked for alternately after the sync: the last page
   by the syncing token, seeking from its saved cursor; page 1 by the provider's second token), and the last
   page asked for cold (a sort the sync did not use: no cursor, found by an offset over the index).
+The bound: no HTTP service can answer a page faster than the floor's HTTP work plus the ceiling's read of the
+same rows (a page is read before it is sent), so with paging done one request after another the best any
+service reaches is floor / (floor + ceiling) of the ceiling's rows/s. lp-api's ratio is also shown as a share
+of that bound (what is left to lp-api's own code and SQL).
 The client is a plain keep-alive http.client connection (--client requests for the requests library, whose
 own cost per request is about a millisecond here: more than a whole page of the ceiling at per_page 100).
 Prints a table and writes bench/results/lp_api_sync.json (one object for one size, a list for several).
@@ -335,8 +339,11 @@ def measure(server_url: str, n: int, workers: int, client_kind: str, floor: bool
         for per_page in (100, 3000):
             entry = interleaved_sync(url, lead_provider_id, port, floor_port, tokens, per_page, client_kind)
             entry["ratio"] = round(entry["lp_api"]["rows_per_second"] / entry["ceiling"]["rows_per_second"], 2)
+            if "http_floor" in entry:
+                floor_rate, ceiling_rate = entry["http_floor"]["rows_per_second"], entry["ceiling"]["rows_per_second"]
+                entry["bound"] = round(floor_rate / (floor_rate + ceiling_rate), 2)
             result["per_page"][str(per_page)] = entry
-            print(f"N = {n:,}, per_page {per_page}: ratio {entry['ratio']}", file=sys.stderr, flush=True)
+            print(f"N = {n:,}, per_page {per_page}: ratio {entry['ratio']}, bound {entry.get('bound', '-')}", file=sys.stderr, flush=True)
         return result
     finally:
         for process in processes:
@@ -347,8 +354,8 @@ def measure(server_url: str, n: int, workers: int, client_kind: str, floor: bool
 def print_table(results: list[dict]) -> None:
     client = results[0]["client"]
     table = Table(title=f"lp-api full sync (GET /api/v3/participants/ecf, gunicorn, {client} client)")
-    for column in ("N", "per_page", "lp-api rows/s", "ceiling rows/s", "ratio", "HTTP floor rows/s",
-                   "first page ms", "last page ms", "last/first", "last page cold ms"):
+    for column in ("N", "per_page", "lp-api rows/s", "ceiling rows/s", "ratio", "HTTP floor rows/s", "bound",
+                   "ratio/bound", "first page ms", "last page ms", "last/first", "last page cold ms"):
         table.add_column(column, justify="right")
     for result in results:
         for per_page, r in result["per_page"].items():
@@ -356,10 +363,12 @@ def print_table(results: list[dict]) -> None:
             floor = r.get("http_floor")
             table.add_row(f"{result['n']:,}", per_page, f"{api['rows_per_second']:,}",
                           f"{r['ceiling']['rows_per_second']:,}", f"{r['ratio']:.2f}",
-                          f"{floor['rows_per_second']:,}" if floor else "-", str(api["first_page_ms"]),
+                          f"{floor['rows_per_second']:,}" if floor else "-",
+                          f"{r['bound']:.2f}" if floor else "-", f"{r['ratio'] / r['bound']:.2f}" if floor else "-",
+                          str(api["first_page_ms"]),
                           str(api["last_page_ms"]), f"{api['last_page_ms'] / api['first_page_ms']:.2f}",
                           str(api["cold_last_page_ms"]))
-    Console(width=160).print(table)
+    Console(width=180).print(table)
 
 
 def main() -> int:
