@@ -144,6 +144,19 @@ transfers = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Expressions of interest: a school chose this lead provider for a teacher's training in this cohort before
+# any partnership. Kept (interested = false) once it ends, so the school's updated_at moves then too.
+school_interests = Table(
+    "school_interests",
+    metadata,
+    Column("school_id", UUID(as_uuid=False), primary_key=True),
+    Column("lead_provider_id", UUID(as_uuid=False), primary_key=True),
+    Column("cohort", Integer, primary_key=True),
+    Column("interested", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("school_interests_by_cohort", "cohort", "school_id"),
+)
+
 # The served participant resources: one per (lead provider, teacher), the v3 JSON kept as text so pages
 # are joined without re-encoding.
 participants = Table(

@@ -21,6 +21,7 @@ from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS,
                                            lead_provider_of, same_content, v3_reason)
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.read_model_time import moved_forward, transaction_time
+from lp_api.school_interests import refresh_school_interests
 
 ENDED_INDUCTION_STATUSES = ("Passed", "Failed", "FailedInWales")
 
@@ -124,7 +125,7 @@ def record_moved_school(session: Session, data: dict, occurred_at: datetime) -> 
             to_lead_provider_id=new_lead_provider, from_school_id=data["from_school_id"],
             to_school_id=data["to_school_id"], to_school_urn=data.get("to_school_urn"), moved_on=data["moved_on"],
             created_at=occurred_at).on_conflict_do_nothing())
-    refresh_participant(session, data["teacher_id"])
+    refresh_participant(session, data["teacher_id"], left_school_id=data["from_school_id"])
 
 
 def record_details_change(session: Session, data: dict, occurred_at: datetime) -> None:
@@ -193,12 +194,15 @@ def refresh_school(session: Session, school_id: str) -> None:
 
 
 # --- the documents -------------------------------------------------------------------------------
-def refresh_participant(session: Session, teacher_id: str) -> None:
+def refresh_participant(session: Session, teacher_id: str, *, left_school_id: str | None = None) -> None:
+    """The teacher's participant documents and their schools' expressions of interest (and those of the
+    school they left, if they moved)."""
+    rows = list(session.execute(select(enrolments).where(enrolments.c.teacher_id == teacher_id)
+                                .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
+    refresh_school_interests(session, {r["school_id"] for r in rows} | ({left_school_id} if left_school_id else set()))
     teacher = session.execute(select(teachers).where(teachers.c.id == teacher_id)).mappings().first()
     if teacher is None:
         return
-    rows = list(session.execute(select(enrolments).where(enrolments.c.teacher_id == teacher_id)
-                                .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
     school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
         organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)

@@ -14,14 +14,16 @@ from lp_api.handlers import REPLAYED
 from lp_api.partnerships import refresh_partnerships
 from lp_api.adapters import partnerships
 
-READ_MODELS = ("participants", "transfers", "induction_ends", "mentorships", "enrolments", "teachers",
-               "school_contacts", "organisations")
+READ_MODELS = ("participants", "school_interests", "transfers", "induction_ends", "mentorships", "enrolments",
+               "teachers", "school_contacts", "organisations")
 BATCH = 1000
 
 _SNAPSHOT = """
 create temp table old_participants on commit drop as select * from participants;
 create temp table old_organisations on commit drop as select * from organisations;
 create temp table old_teachers on commit drop as select * from teachers;
+create temp table old_school_interests on commit drop as select * from school_interests;
+create temp table old_partnerships on commit drop as select id, updated_at, document from partnerships;
 """
 # Same content → the old timestamps; otherwise never earlier than before.
 _RESTORE = """
@@ -42,6 +44,22 @@ update teachers n set created_at = o.created_at,
                               (o.trn, o.first_name, o.last_name, o.email)
                          then o.updated_at else greatest(n.updated_at, o.updated_at) end
   from old_teachers o where n.id = o.id;
+update school_interests n set updated_at = case when n.interested = o.interested then o.updated_at
+                                               else greatest(n.updated_at, o.updated_at) end
+  from old_school_interests o
+ where (n.school_id, n.lead_provider_id, n.cohort) = (o.school_id, o.lead_provider_id, o.cohort);
+insert into school_interests (school_id, lead_provider_id, cohort, interested, updated_at)
+select o.school_id, o.lead_provider_id, o.cohort, false, case when o.interested then now() else o.updated_at end
+  from old_school_interests o
+ where not exists (select from school_interests n where (n.school_id, n.lead_provider_id, n.cohort)
+                                                        = (o.school_id, o.lead_provider_id, o.cohort));
+"""
+# Partnerships are lp-api's own and stay, but replaying their schools' and delivery partners' events
+# rewrites their documents on the way (a school replayed before its delivery partner, say).
+_RESTORE_PARTNERSHIPS = """
+update partnerships p set updated_at = o.updated_at, document = o.document
+  from old_partnerships o
+ where p.id = o.id and (p.document::jsonb #- '{attributes,updated_at}') = (o.document::jsonb #- '{attributes,updated_at}');
 """
 
 
@@ -65,4 +83,5 @@ def rebuild_read_models(session: Session, on_progress: Callable[[int, int], None
         on_progress(done, total)
     session.execute(text(_RESTORE))
     refresh_partnerships(session, partnerships.c.id.isnot(None))
+    session.execute(text(_RESTORE_PARTNERSHIPS))
     return done

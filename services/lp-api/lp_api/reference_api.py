@@ -22,7 +22,7 @@ class EcfSchools(MethodView):
     def get(self):
         params = parse_list_params(request.args, sortable=SCHOOL_SORTABLE, filters=SCHOOL_FILTERS)
         with context().uow() as uow:
-            return resources(school_resources(uow.session, params))
+            return resources(school_resources(uow.session, current_caller().lead_provider_id, params))
 
 
 @blp.route("/schools/ecf/<string:school_id>")
@@ -33,7 +33,8 @@ class EcfSchool(MethodView):
         params = parse_list_params(request.args, sortable=())
         school_id = resource_id(school_id)
         with context().uow() as uow:
-            return resource(school_resources(uow.session, params, school_id=school_id))
+            return resource(school_resources(uow.session, current_caller().lead_provider_id, params,
+                                                school_id=school_id))
 
 
 @blp.route("/delivery-partners")

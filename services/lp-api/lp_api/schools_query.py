@@ -1,10 +1,12 @@
-"""Schools as v3 shows them to lead providers: eligible schools, per cohort, with whether they are partnered."""
+"""Schools as v3 shows them to lead providers: eligible schools, per cohort, with whether they are partnered,
+and (beyond v3: clients ignore what they do not know) whether the school expressed interest in the calling
+lead provider: chose it for a teacher's training before any partnership (school_interests)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lp_api.adapters import organisations, partnerships
+from lp_api.adapters import organisations, partnerships, school_interests
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.v3_errors import bad_request
 from lp_api.v3_params import ListParams, cohort_numbers
@@ -14,7 +16,8 @@ SCHOOL_SORTABLE = ("updated_at",)
 COHORT_REQUIRED = "The filter '#/cohort' must be included in your request"
 
 
-def school_resources(session: Session, params: ListParams, school_id: str | None = None) -> list[dict]:
+def school_resources(session: Session, lead_provider_id: str, params: ListParams,
+                     school_id: str | None = None) -> list[dict]:
     if params.cohorts is None:
         raise bad_request(COHORT_REQUIRED)
     cohorts = cohort_numbers(params.cohorts)
@@ -23,10 +26,21 @@ def school_resources(session: Session, params: ListParams, school_id: str | None
     cohort = cohorts[0]
     partnered = (select(partnerships.c.school_id, func.max(partnerships.c.updated_at).label("changed_at"))
                  .where(partnerships.c.cohort == cohort).group_by(partnerships.c.school_id).subquery())
-    updated_at = func.greatest(organisations.c.updated_at, partnered.c.changed_at).label("updated_at")
+    # Any provider's interest makes the school's choice provider-led, so every interest's change moves updated_at.
+    interests = (select(school_interests.c.school_id,
+                        func.bool_or(school_interests.c.interested
+                                     & (school_interests.c.lead_provider_id == lead_provider_id)).label("ours"),
+                        func.bool_or(school_interests.c.interested).label("any"),
+                        func.max(school_interests.c.updated_at).label("changed_at"))
+                 .where(school_interests.c.cohort == cohort).group_by(school_interests.c.school_id).subquery())
+    updated_at = func.greatest(organisations.c.updated_at, partnered.c.changed_at,
+                               interests.c.changed_at).label("updated_at")
     query = (select(organisations.c.id, organisations.c.name, organisations.c.urn, organisations.c.created_at,
-                    updated_at, partnered.c.school_id.isnot(None).label("in_partnership"))
+                    updated_at, partnered.c.school_id.isnot(None).label("in_partnership"),
+                    func.coalesce(interests.c.ours, False).label("expression_of_interest"),
+                    func.coalesce(interests.c.any, False).label("any_interest"))
              .outerjoin(partnered, partnered.c.school_id == organisations.c.id)
+             .outerjoin(interests, interests.c.school_id == organisations.c.id)
              .where(organisations.c.type == "school", organisations.c.eligible.is_(True),
                     organisations.c.status != "closed"))
     if school_id is not None:
@@ -41,6 +55,8 @@ def school_resources(session: Session, params: ListParams, school_id: str | None
     return [{
         "id": r.id, "type": "school",
         "attributes": {"name": r.name, "urn": r.urn or "", "cohort": str(cohort), "in_partnership": r.in_partnership,
-                       "induction_programme_choice": "provider_led" if r.in_partnership else "not_yet_known",
-                       "created_at": v3_datetime(r.created_at), "updated_at": v3_datetime(r.updated_at)},
+                       "induction_programme_choice": ("provider_led" if r.in_partnership or r.any_interest
+                                                      else "not_yet_known"),
+                       "created_at": v3_datetime(r.created_at), "updated_at": v3_datetime(r.updated_at),
+                       "expression_of_interest": r.expression_of_interest},
     } for r in rows]

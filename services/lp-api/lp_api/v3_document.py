@@ -69,6 +69,26 @@ def _schema(name: str, schema: dict) -> str:
     return "\n".join(parts)
 
 
+# Attributes this service adds to v3's resources; existing clients ignore attributes they do not know.
+BEYOND_V3 = (
+    ("participant enrolments (ECFEnrolment)", "registered_by",
+     "The name and email of the school user who registered this ECT or mentor."),
+    ("partnerships (ECFPartnershipAttributes)", "school_contacts",
+     "The school's contacts: nominated induction tutors, the school's contact email and its users' emails, "
+     "each with a role (induction_tutor, school_contact, school_user)."),
+    ("schools (ECFSchoolAttributes)", "expression_of_interest",
+     "True when the school chose your organisation for a teacher's training in this cohort and has no partnership "
+     "for it yet. Such teachers become participants once you partner the school."),
+)
+
+
+def _beyond_v3() -> str:
+    rows = "".join(f"<tr><td>{escape(where)}</td><td><code>{escape(name)}</code></td><td>{escape(text)}</td></tr>"
+                   for where, name, text in BEYOND_V3)
+    return ("<section><h2>Beyond v3</h2><p>Additional attributes; the v3 attributes are unchanged.</p>"
+            f"<table><tr><th>on</th><th>attribute</th><th>description</th></tr>{rows}</table></section>")
+
+
 @cache
 def v3_docs_html() -> str:
     document = json.loads(v3_openapi_bytes())
@@ -80,5 +100,5 @@ def v3_docs_html() -> str:
             f"<style>{_STYLE}</style></head><body><h1>{escape(info.get('title', ''))} {escape(info.get('version', ''))}</h1>"
             "<p>Authenticate with <code>Authorization: Bearer &lt;your lead provider API token&gt;</code>. "
             'The machine-readable document is at <a href="openapi.json">openapi.json</a>.</p>'
-            "<section><h2>Paths</h2>" + "\n".join(operations) + "</section>"
+            + _beyond_v3() + "<section><h2>Paths</h2>" + "\n".join(operations) + "</section>"
             "<section><h2>Schemas</h2>" + "\n".join(schemas) + "</section></body></html>")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from lp_api.definition import DEFINITION
-from lp_events import ect_registration, organisation
+from lp_events import ect_registration, organisation, training_change
 from v3_schema import assert_valid
 
 PARTNERSHIPS = "/api/v3/partnerships/ecf"
@@ -166,3 +166,70 @@ def test_unfunded_mentors_are_mentors_of_the_providers_ects_it_does_not_train(sv
     assert_valid(provider.get(f"/api/v3/unfunded-mentors/ecf/{mentor_id}").json, "UnfundedMentorResponse")
     assert other.get("/api/v3/unfunded-mentors/ecf").json == {"data": []}
     assert other.get(f"/api/v3/unfunded-mentors/ecf/{mentor_id}").status_code == 404
+
+
+def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, world):
+    """A school that chose a provider for a teacher before any partnership: that provider sees the interest on
+    the school (beyond v3; every provider sees the school's choice is provider-led), updated_at moves with it,
+    and it ends when the teacher's training comes through the provider's partnership."""
+    provider, other, school, partner = world
+    schools = lambda who: who.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json  # noqa: E731
+    before = schools(provider)["data"]["attributes"]
+    assert (before["expression_of_interest"], before["induction_programme_choice"]) == (False, "not_yet_known")
+
+    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
+    registration["training"]["delivery_partner_id"] = None  # an expression of interest: no partnership yet
+    svc.send("registrations.ect.registered", registration)
+    svc.consume()
+    interested, seen_by_other = schools(provider), schools(other)
+    assert_valid(interested, "ECFSchoolResponse")
+    attributes = interested["data"]["attributes"]
+    assert attributes["expression_of_interest"] is True and attributes["in_partnership"] is False
+    assert attributes["induction_programme_choice"] == "provider_led" and attributes["updated_at"] > before["updated_at"]
+    assert seen_by_other["data"]["attributes"]["expression_of_interest"] is False
+    assert seen_by_other["data"]["attributes"]["induction_programme_choice"] == "provider_led"
+    since = provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2025", "filter[updated_since]": before["updated_at"]})
+    assert [s["id"] for s in since.json["data"]] == [school]
+    assert schools(provider) == interested  # nothing changed: nothing moves
+    assert provider.get("/api/v3/participants/ecf").json == {"data": []}  # v3 has no shape for it yet
+    assert provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2026"}).json["data"][0]["attributes"][
+        "expression_of_interest"] is False
+
+    # The provider partners the school; registrations links the training to the partnership.
+    create(provider, school, partner)
+    svc.send("registrations.training.changed", training_change(registration, change="partnership_linked",
+                                                               delivery_partner_id=partner))
+    svc.consume()
+    partnered = schools(provider)["data"]["attributes"]
+    assert (partnered["expression_of_interest"], partnered["in_partnership"]) == (False, True)
+    assert partnered["updated_at"] > attributes["updated_at"]
+    assert [p["id"] for p in provider.get("/api/v3/participants/ecf").json["data"]] == [registration["teacher_id"]]
+
+    # Rebuilt from the event log, the schools and the partnership read the same (same updated_at).
+    partnership = provider.get(PARTNERSHIPS).json
+    assert DEFINITION.commands["rebuild-read-models"](svc.settings, []) == 0
+    assert provider.get(PARTNERSHIPS).json == partnership
+    assert schools(provider)["data"]["attributes"] == partnered
+
+
+def test_an_interest_ends_when_the_teacher_leaves_or_moves(svc, world):
+    provider, other, school, partner = world
+    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
+    registration["training"]["delivery_partner_id"] = None
+    svc.send("registrations.ect.registered", registration)
+    svc.consume()
+    interest = lambda: provider.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json[  # noqa: E731
+        "data"]["attributes"]["expression_of_interest"]
+    assert interest() is True
+    new_school = org(svc, urn="500005")
+    svc.send("registrations.teacher.moved_school", {
+        "teacher_id": registration["teacher_id"], "trn": registration["trn"],
+        "from_period_id": registration["ect_period_id"], "from_school_id": school, "to_period_id": str(uuid.uuid4()),
+        "to_school_id": new_school, "to_school_urn": "500005", "moved_on": date(2026, 1, 5), "email": "ada@new.example",
+        "working_pattern": "full_time", "appropriate_body_id": None,
+        "training": {**registration["training"], "training_period_id": str(uuid.uuid4())},
+        "registered_by": {"email": "new@school.example", "name": "New Head"}})
+    svc.consume()
+    assert interest() is False
+    moved_to = provider.get(f"/api/v3/schools/ecf/{new_school}", {"filter[cohort]": "2025"}).json
+    assert moved_to["data"]["attributes"]["expression_of_interest"] is True
