@@ -54,6 +54,11 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     school_email = contacts["contact_email"]
     assert school_email
 
+    # The lead provider sees that the school chose it (an expression of interest), before any partnership.
+    school = lambda: lp.request("GET", f"/schools/ecf/{oakfield}", params={"filter[cohort]": COHORT})["data"]  # noqa: E731
+    interest = eventually(lambda: (lambda a: a if a["expression_of_interest"] else None)(school()["attributes"]))
+    assert (interest["in_partnership"], interest["induction_programme_choice"]) == (False, "provider_led")
+
     # 2. The lead provider partners with the school through its delivery partner. Nobody has been nominated, so
     #    the partnership's tutor email is the school's contact email.
     system.add_delivery_partner("lp-1", "dp-1", COHORT)
@@ -63,6 +68,8 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     assert created["urn"] == "100001" and created["delivery_partner_name"] == "Delta Partners"
     assert (created["induction_tutor_name"], created["induction_tutor_email"]) == (None, school_email)
     assert {"name": None, "email": school_email, "role": "school_contact"} in created["school_contacts"]
+    partnered = school()["attributes"]
+    assert (partnered["in_partnership"], partnered["updated_at"] > interest["updated_at"]) == (True, True)
     lp.sees("partnerships", partnership["id"], "the new partnership", lambda a: a["school_id"] == oakfield)
     # The ECTs' training moves onto the partnership: the lead provider now sees them (v3 participants come through
     # partnerships, each with its delivery partner), with who registered them; the school sees the delivery partner.
