@@ -229,6 +229,27 @@ def test_the_worker_checks_every_interval_and_zero_turns_it_off(svc, trs_standin
     assert len(trs_standin.received("find")) >= 2 and not worker.is_alive()
 
 
+def test_a_restarted_worker_waits_out_the_interval_since_the_last_run(svc, trs_standin):
+    """Workers restart (deploys, scaling): each start must not read every watched teacher from TRS again."""
+    from trs_sync.definition import DEFINITION
+
+    seed_watched(svc, trs_standin, 1)
+    assert drift_check(svc).run().ran
+    asked = len(trs_standin.received("find"))
+    [(_, loop)] = DEFINITION.background(svc.settings.with_overrides(trs_drift_check_interval_seconds=3600), svc.db)
+    assert 3590 < loop.check.seconds_until_due(3600) <= 3600
+    stop = threading.Event()
+    worker = threading.Thread(target=loop.run_forever, args=(stop,))
+    worker.start()
+    time.sleep(1.5)
+    stop.set()
+    worker.join(5)
+    assert len(trs_standin.received("find")) == asked and not worker.is_alive()
+    with svc.db.engine.connect() as conn:
+        [summary] = conn.execute(text("select summary from drift_check_runs")).scalars().all()
+    assert summary["watched"] == 1
+
+
 def test_a_teacher_trs_no_longer_finds_is_counted_not_reported(svc, trs_standin):
     [trn] = seed_watched(svc, trs_standin, 1)
     trs_standin.seed(trn, dateOfBirth="1991-01-01", inductionStatus="Exempt")  # date of birth corrected in TRS

@@ -1,5 +1,6 @@
 """Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text, func)
+from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+                        func)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Session, registry
 
@@ -88,6 +89,17 @@ watched_teachers = Table(
     Column("reported_completed_date", Date),
     Column("reported_at", DateTime(timezone=True)),
     Column("checked_at", DateTime(timezone=True)),
+)
+
+# Each periodic drift check that ran: the next is due an interval after the last one finished.
+drift_check_runs = Table(
+    "drift_check_runs",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("summary", JSONB, nullable=False),
+    Index("drift_check_runs_finished", "finished_at"),
 )
 
 

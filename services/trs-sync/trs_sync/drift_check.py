@@ -2,6 +2,7 @@
 sent, once per TRS state: permitted changes for inductions to apply, the rest also to the manual-handling queue."""
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -77,12 +78,23 @@ class DriftCheck:
                 log.info("drift_check_skipped", reason="another runner holds the lock")
                 return Summary(ran=False)
             try:
+                started_at = datetime.now(timezone.utc)
                 summary = self._run()
+                conn.execute(text("insert into drift_check_runs (started_at, finished_at, summary) "
+                                  "values (:started_at, now(), cast(:summary as jsonb))"),
+                             {"started_at": started_at, "summary": json.dumps(summary.to_dict())})
             finally:
                 conn.execute(text("select pg_advisory_unlock(hashtextextended(:key, 0))"), {"key": RUNNER_LOCK})
                 conn.commit()
         log.info("drift_check_finished", **summary.to_dict())
         return summary
+
+    def seconds_until_due(self, interval_seconds: float) -> float:
+        """How long until `interval_seconds` have passed since the last run finished (any replica's); 0 if never."""
+        with self.db.engine.connect() as conn:
+            waited = conn.execute(text("select extract(epoch from now() - max(finished_at)) from drift_check_runs"))
+            since_last = waited.scalar()
+        return 0.0 if since_last is None else max(0.0, interval_seconds - float(since_last))
 
     def _run(self) -> Summary:
         summary, today, after = Summary(), self.today(), ""
@@ -182,7 +194,8 @@ def _resolve_drift_items(uow: UnitOfWork, trn: str) -> None:
 
 
 class DriftLoop:
-    """The worker's periodic drift check (one replica at a time runs it: the others skip)."""
+    """The worker's periodic drift check: due `interval` after the last run finished, whichever replica ran it,
+    so restarting workers does not read TRS again early (one replica at a time runs it: the others skip)."""
 
     def __init__(self, check: DriftCheck, interval_seconds: float):
         self.check = check
@@ -191,7 +204,12 @@ class DriftLoop:
     def run_forever(self, stop: threading.Event) -> None:
         while not stop.is_set():
             try:
-                self.check.run()
+                due_in = self.check.seconds_until_due(self.interval)
+                if due_in <= 0:
+                    self.check.run()
+                    due_in = self.check.seconds_until_due(self.interval)
             except Exception:  # the next run tries again; the worker's other threads carry on
                 log.exception("drift_check_failed")
-            stop.wait(self.interval)
+                due_in = self.interval
+            # Another replica running it now: look again shortly (its finish sets the next due time).
+            stop.wait(min(self.interval, max(due_in, 1.0)))
