@@ -2,6 +2,7 @@ from pathlib import Path
 
 from ecf_shared.service import ServiceDefinition
 from lp_api.handlers import handlers
+from lp_api.housekeeping import background_runners
 from lp_api.settings import LpApiSettings
 from lp_api.read_model_commands import add_relationship, rebuild
 from lp_api.token_commands import create_token, revoke
@@ -14,4 +15,5 @@ DEFINITION = ServiceDefinition(
     handlers=handlers,
     commands={"create-token": create_token, "revoke-token": revoke, "rebuild-read-models": rebuild,
               "add-delivery-partner": add_relationship},
+    background=background_runners,
 )

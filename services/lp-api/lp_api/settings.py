@@ -11,3 +11,5 @@ class LpApiSettings(Settings):
     # Requests per token per fixed window, counted in PostgreSQL so every worker and replica shares them.
     lp_rate_limit: int = 1000
     lp_rate_limit_window_seconds: int = 300
+    # How often the worker clears expired page positions and ended rate-limit windows (0: never).
+    lp_housekeeping_interval_seconds: float = 600.0

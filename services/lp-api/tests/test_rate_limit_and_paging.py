@@ -49,3 +49,26 @@ def test_a_full_sync_seeks_from_remembered_cursors_and_matches_offset_pages(svc,
         assert synced == expected and cold == expected[6:], sort
     with svc.db.engine.connect() as conn:
         assert conn.execute(text("select count(*) from page_cursors")).scalar() > 0
+
+
+def test_the_worker_clears_expired_page_positions_and_ended_windows(svc, make_provider):
+    from lp_api.definition import DEFINITION
+
+    provider = make_provider()
+    for _ in range(3):
+        svc.send("registrations.ect.registered", ect_registration(lead_provider_id=provider.id))
+    svc.consume()
+    assert provider.get(PARTICIPANTS, {"page[per_page]": 1}).status_code == 200  # saves page 1's position
+    with svc.db.engine.begin() as conn:  # a sync abandoned an hour ago, and a window that ended then
+        conn.execute(text("insert into page_cursors (token_id, query_key, page, sort_value, last_id, saved_at) "
+                          "select token_id, 'old', 1, sort_value, last_id, now() - interval '1 hour' from page_cursors"))
+        conn.execute(text("insert into rate_limit_windows (token_id, window_start, count) "
+                          "values (:token, now() - interval '1 hour', 5)"), {"token": provider.token_id})
+    assert DEFINITION.background(svc.settings.with_overrides(lp_housekeeping_interval_seconds=0), svc.db) == []
+    [(name, housekeeping)] = DEFINITION.background(svc.settings, svc.db)
+    assert name == "housekeeping"
+    assert housekeeping.run() == {"page_cursors": 1, "rate_limit_windows": 1}
+    with svc.db.engine.connect() as conn:
+        assert conn.execute(text("select query_key <> 'old' from page_cursors")).scalars().all() == [True]
+        assert conn.execute(text("select count from rate_limit_windows")).scalars().all() == [1]
+    assert provider.get(PARTICIPANTS, {"page[per_page]": 1, "page[page]": 2}).status_code == 200
