@@ -58,6 +58,8 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     school = lambda: lp.request("GET", f"/schools/ecf/{oakfield}", params={"filter[cohort]": COHORT})["data"]  # noqa: E731
     interest = eventually(lambda: (lambda a: a if a["expression_of_interest"] else None)(school()["attributes"]))
     assert (interest["in_partnership"], interest["induction_programme_choice"]) == (False, "provider_led")
+    coming = lambda: {p["id"] for p in lp.request("GET", "/participants/ecf/expressions-of-interest")["data"]}  # noqa: E731
+    eventually(lambda: {ada["teacher_id"], charles["teacher_id"]} <= coming())
 
     # 2. The lead provider partners with the school through its delivery partner. Nobody has been nominated, so
     #    the partnership's tutor email is the school's contact email.
@@ -69,6 +71,7 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     assert (created["induction_tutor_name"], created["induction_tutor_email"]) == (None, school_email)
     assert {"name": None, "email": school_email, "role": "school_contact"} in created["school_contacts"]
     partnered = school()["attributes"]
+    eventually(lambda: not {ada["teacher_id"], charles["teacher_id"]} & coming())  # now participants (below)
     assert (partnered["in_partnership"], partnered["updated_at"] > interest["updated_at"]) == (True, True)
     lp.sees("partnerships", partnership["id"], "the new partnership", lambda a: a["school_id"] == oakfield)
     # The ECTs' training moves onto the partnership: the lead provider now sees them (v3 participants come through

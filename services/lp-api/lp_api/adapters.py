@@ -157,21 +157,28 @@ school_interests = Table(
     Index("school_interests_by_cohort", "cohort", "school_id"),
 )
 
+def _participant_documents(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("lead_provider_id", UUID(as_uuid=False), primary_key=True),
+        Column("id", UUID(as_uuid=False), primary_key=True),  # the teacher id
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("cohorts", ARRAY(Integer), nullable=False),
+        Column("training_statuses", ARRAY(String(20)), nullable=False),
+        Column("document", Text, nullable=False),
+        Index(f"{name}_by_lead_provider_created", "lead_provider_id", "created_at", "id"),
+        Index(f"{name}_by_lead_provider_updated", "lead_provider_id", "updated_at", "id"),
+    )
+
+
 # The served participant resources: one per (lead provider, teacher), the v3 JSON kept as text so pages
 # are joined without re-encoding.
-participants = Table(
-    "participants",
-    metadata,
-    Column("lead_provider_id", UUID(as_uuid=False), primary_key=True),
-    Column("id", UUID(as_uuid=False), primary_key=True),  # the teacher id
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("cohorts", ARRAY(Integer), nullable=False),
-    Column("training_statuses", ARRAY(String(20)), nullable=False),
-    Column("document", Text, nullable=False),
-    Index("participants_by_lead_provider_created", "lead_provider_id", "created_at", "id"),
-    Index("participants_by_lead_provider_updated", "lead_provider_id", "updated_at", "id"),
-)
+participants = _participant_documents("participants")
+# Beyond v3: teachers whose school chose this lead provider before any partnership (expressions of interest),
+# as participant resources (no delivery partner yet), kept like `participants`.
+interest_participants = _participant_documents("interest_participants")
 
 # Owned by lp-api: which delivery partners a lead provider works with, per cohort.
 lead_provider_delivery_partners = Table(

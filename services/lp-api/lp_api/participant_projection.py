@@ -16,12 +16,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.orm import Session
 
-from lp_api.adapters import enrolments, induction_ends, mentorships, organisations, participants, teachers, transfers
+from lp_api.adapters import (enrolments, induction_ends, interest_participants, mentorships, organisations, participants,
+                             teachers, transfers)
 from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS, ecf_participant_resource,
                                            lead_provider_of, same_content, v3_reason)
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.read_model_time import moved_forward, transaction_time
-from lp_api.school_interests import refresh_school_interests
+from lp_api.school_interests import is_interest, refresh_school_interests
 
 ENDED_INDUCTION_STATUSES = ("Passed", "Failed", "FailedInWales")
 
@@ -206,17 +207,32 @@ def refresh_participant(session: Session, teacher_id: str, *, left_school_id: st
     school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
         organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)
+    interests: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         # v3 requires both: participants come through partnerships (delivery partner) at a known school (URN).
         if row["lead_provider_id"] and row["delivery_partner_id"] and (row["school_urn"] or school_urns.get(row["school_id"])):
             by_lead_provider[row["lead_provider_id"]].append(row)
-    existing = {r["lead_provider_id"]: r for r in session.execute(
-        select(participants).where(participants.c.id == teacher_id).with_for_update()).mappings()}
+        elif is_interest(row):
+            interests[row["lead_provider_id"]].append(row)
     mentors = _current_mentors(session, [r["period_id"] for r in rows if r["participant_type"] == "ect"])
     end_date = session.execute(select(induction_ends.c.end_date).where(induction_ends.c.trn == teacher["trn"])).scalar()
+
+    def document_for(visible: list[dict]) -> dict:
+        return ecf_participant_resource(dict(teacher), visible, school_urns=school_urns, mentors=mentors,
+                                        induction_end_date=end_date, updated_at=None)
+
+    _save_documents(session, participants, teacher_id, by_lead_provider, document_for)
+    _save_documents(session, interest_participants, teacher_id, interests, document_for)
+
+
+def _save_documents(session: Session, table, teacher_id: str, by_lead_provider: dict[str, list[dict]],
+                    document_for) -> None:
+    """One document per lead provider that sees the teacher in `table`; updated_at moves only when the content
+    changed, and a lead provider that no longer sees them loses the row."""
+    existing = {r["lead_provider_id"]: r for r in session.execute(
+        select(table).where(table.c.id == teacher_id).with_for_update()).mappings()}
     for lead_provider_id, visible in by_lead_provider.items():
-        document = ecf_participant_resource(dict(teacher), visible, school_urns=school_urns, mentors=mentors,
-                                            induction_end_date=end_date, updated_at=None)
+        document = document_for(visible)
         current = existing.pop(lead_provider_id, None)
         if current is not None and same_content(json.loads(current["document"]), document):
             continue
@@ -227,13 +243,12 @@ def refresh_participant(session: Session, teacher_id: str, *, left_school_id: st
                "cohorts": sorted({e["cohort"] for e in visible}),
                "training_statuses": sorted({e["training_status"] for e in visible}),
                "document": json.dumps(document, separators=(",", ":"))}
-        statement = insert(participants).values(**row)
+        statement = insert(table).values(**row)
         session.execute(statement.on_conflict_do_update(
-            index_elements=[participants.c.lead_provider_id, participants.c.id],
+            index_elements=[table.c.lead_provider_id, table.c.id],
             set_={k: statement.excluded[k] for k in row if k not in ("lead_provider_id", "id")}))
     for gone in existing:
-        session.execute(delete(participants).where(participants.c.id == teacher_id,
-                                                   participants.c.lead_provider_id == gone))
+        session.execute(delete(table).where(table.c.id == teacher_id, table.c.lead_provider_id == gone))
 
 
 def _current_mentors(session: Session, ect_period_ids: list[str]) -> dict[str, str]:

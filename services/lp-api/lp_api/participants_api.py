@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import own_authentication
+from lp_api.adapters import interest_participants
 from lp_api.api import blp, data_list, data_one, resource, resource_id, resources
 from lp_api.lead_provider_auth import current_caller
 from lp_api.participant_actions import request_action
@@ -23,6 +24,21 @@ class EcfParticipants(MethodView):
         caller = current_caller()
         with context().uow() as uow:
             documents = participant_documents(uow.session, caller.lead_provider_id, params, token_id=caller.token_id)
+            uow.commit()  # the page cursor
+        return data_list(documents)
+
+
+@blp.route("/participants/ecf/expressions-of-interest")
+@own_authentication
+class EcfInterestParticipants(MethodView):
+    @blp.doc(summary="Beyond v3: teachers whose school chose the calling lead provider before any partnership "
+                     "(participant resources without a delivery partner); same paging, filters and sort")
+    def get(self):
+        params = parse_list_params(request.args, filters=PARTICIPANT_FILTERS)
+        caller = current_caller()
+        with context().uow() as uow:
+            documents = participant_documents(uow.session, caller.lead_provider_id, params, token_id=caller.token_id,
+                                              table=interest_participants)
             uow.commit()  # the page cursor
         return data_list(documents)
 

@@ -1,7 +1,7 @@
 """Reads of participants for one lead provider: the stored v3 resources as JSON text, and transfers."""
 from __future__ import annotations
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import Table, false, func, or_, select
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
@@ -17,20 +17,21 @@ INVALID_TRAINING_STATUS = f"The filter '#/training_status' must be {', '.join(TR
 
 
 def participant_documents(session: Session, lead_provider_id: str, params: ListParams,
-                          token_id: str | None = None) -> list[str]:
-    where = [participants.c.lead_provider_id == lead_provider_id]
+                          token_id: str | None = None, table: Table = participants) -> list[str]:
+    """A page of `table`'s documents (participants, or interest_participants: the same shape)."""
+    where = [table.c.lead_provider_id == lead_provider_id]
     if params.cohorts is not None:
-        where.append(participants.c.cohorts.overlap(array(cohort_numbers(params.cohorts) or [0])))
+        where.append(table.c.cohorts.overlap(array(cohort_numbers(params.cohorts) or [0])))
     if params.updated_since is not None:
-        where.append(participants.c.updated_at >= params.updated_since)
+        where.append(table.c.updated_at >= params.updated_since)
     statuses = params.filter("training_status")
     if statuses is not None:
         if not set(statuses) <= set(TRAINING_STATUSES):
             raise bad_request(INVALID_TRAINING_STATUS)
-        where.append(participants.c.training_statuses.overlap(array(list(statuses))))
+        where.append(table.c.training_statuses.overlap(array(list(statuses))))
     if params.filter("from_participant_id") is not None:
         where.append(false())  # no participant ids have been merged here
-    return document_page(session, participants, where, params, token_id=token_id)
+    return document_page(session, table, where, params, token_id=token_id)
 
 
 def participant_document(session: Session, lead_provider_id: str, participant_id: str) -> str | None:

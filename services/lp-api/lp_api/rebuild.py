@@ -14,12 +14,13 @@ from lp_api.handlers import REPLAYED
 from lp_api.partnerships import refresh_partnerships
 from lp_api.adapters import partnerships
 
-READ_MODELS = ("participants", "school_interests", "transfers", "induction_ends", "mentorships", "enrolments",
-               "teachers", "school_contacts", "organisations")
+READ_MODELS = ("participants", "interest_participants", "school_interests", "transfers", "induction_ends",
+               "mentorships", "enrolments", "teachers", "school_contacts", "organisations")
 BATCH = 1000
 
 _SNAPSHOT = """
 create temp table old_participants on commit drop as select * from participants;
+create temp table old_interest_participants on commit drop as select * from interest_participants;
 create temp table old_organisations on commit drop as select * from organisations;
 create temp table old_teachers on commit drop as select * from teachers;
 create temp table old_school_interests on commit drop as select * from school_interests;
@@ -29,6 +30,10 @@ create temp table old_partnerships on commit drop as select id, updated_at, docu
 _RESTORE = """
 update participants p set updated_at = o.updated_at, document = o.document
   from old_participants o
+ where p.lead_provider_id = o.lead_provider_id and p.id = o.id
+   and (p.document::jsonb #- '{attributes,updated_at}') = (o.document::jsonb #- '{attributes,updated_at}');
+update interest_participants p set updated_at = o.updated_at, document = o.document
+  from old_interest_participants o
  where p.lead_provider_id = o.lead_provider_id and p.id = o.id
    and (p.document::jsonb #- '{attributes,updated_at}') = (o.document::jsonb #- '{attributes,updated_at}');
 update organisations n set created_at = o.created_at,

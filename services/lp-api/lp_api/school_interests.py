@@ -20,6 +20,12 @@ from lp_api.adapters import enrolments, school_interests
 from lp_api.read_model_time import moved_forward, transaction_time
 
 
+def is_interest(enrolment) -> bool:
+    """The rule the query in refresh_school_interests applies, for one enrolment row."""
+    return bool(enrolment["lead_provider_id"] and not enrolment["delivery_partner_id"]
+                and enrolment["participant_status"] == "active" and enrolment["training_status"] != "withdrawn")
+
+
 def refresh_school_interests(session: Session, school_ids: Iterable[str]) -> None:
     school_ids = sorted(set(school_ids))
     if not school_ids:

@@ -69,13 +69,18 @@ def _schema(name: str, schema: dict) -> str:
     return "\n".join(parts)
 
 
-# Attributes this service adds to v3's resources; existing clients ignore attributes they do not know.
+# What this service adds to v3: attributes existing clients ignore (they ignore what they do not know), one endpoint.
 BEYOND_V3 = (
     ("participant enrolments (ECFEnrolment)", "registered_by",
      "The name and email of the school user who registered this ECT or mentor."),
     ("partnerships (ECFPartnershipAttributes)", "school_contacts",
      "The school's contacts: nominated induction tutors, the school's contact email and its users' emails, "
      "each with a role (induction_tutor, school_contact, school_user)."),
+    ("an endpoint", "GET /api/v3/participants/ecf/expressions-of-interest",
+     "Teachers whose school chose your organisation for their training before any partnership, as participant "
+     "resources whose enrolments have no delivery partner yet (and a null school_urn while the school's is unknown). "
+     "Paging, filters and sort as for /api/v3/participants/ecf. A teacher leaves this list when the training "
+     "comes through your partnership (and then appears in /api/v3/participants/ecf) or the school changes it."),
     ("schools (ECFSchoolAttributes)", "expression_of_interest",
      "True when the school chose your organisation for a teacher's training in this cohort and has no partnership "
      "for it yet. Such teachers become participants once you partner the school."),
@@ -85,8 +90,8 @@ BEYOND_V3 = (
 def _beyond_v3() -> str:
     rows = "".join(f"<tr><td>{escape(where)}</td><td><code>{escape(name)}</code></td><td>{escape(text)}</td></tr>"
                    for where, name, text in BEYOND_V3)
-    return ("<section><h2>Beyond v3</h2><p>Additional attributes; the v3 attributes are unchanged.</p>"
-            f"<table><tr><th>on</th><th>attribute</th><th>description</th></tr>{rows}</table></section>")
+    return ("<section><h2>Beyond v3</h2><p>Additions; everything v3 defines is unchanged.</p>"
+            f"<table><tr><th>on</th><th>addition</th><th>description</th></tr>{rows}</table></section>")
 
 
 @cache

@@ -89,6 +89,7 @@ def test_the_docs_page_lists_paths_parameters_and_schemas_without_outside_assets
     page = response.get_data(as_text=True)
     for expected in ("/api/v3/participants/ecf/{id}/withdraw", "filter[cohort]", 'id="schema-ECFEnrolment"',
                      "induction_tutor_email", "Beyond v3", "<code>expression_of_interest</code>",
-                     "<code>school_contacts</code>", "<code>registered_by</code>"):
+                     "<code>school_contacts</code>", "<code>registered_by</code>",
+                     "GET /api/v3/participants/ecf/expressions-of-interest"):
         assert expected in page
     assert "<script" not in page and "http://" not in page.replace('href="openapi.json"', "")

@@ -10,6 +10,7 @@ from lp_events import ect_registration, organisation, training_change
 from v3_schema import assert_valid
 
 PARTNERSHIPS = "/api/v3/partnerships/ecf"
+INTERESTS = "/api/v3/participants/ecf/expressions-of-interest"
 
 
 def org(svc, type_="school", **kw) -> str:
@@ -192,6 +193,15 @@ def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, w
     assert [s["id"] for s in since.json["data"]] == [school]
     assert schools(provider) == interested  # nothing changed: nothing moves
     assert provider.get("/api/v3/participants/ecf").json == {"data": []}  # v3 has no shape for it yet
+    # Beyond v3, the provider can see who is coming: participant resources without a delivery partner.
+    [coming] = provider.get(INTERESTS).json["data"]
+    [enrolment] = coming["attributes"]["ecf_enrolments"]
+    assert coming["id"] == registration["teacher_id"] and coming["attributes"]["teacher_reference_number"] == "1234567"
+    assert (enrolment["delivery_partner_id"], enrolment["school_urn"]) == (None, "300003")
+    assert enrolment["registered_by"]["email"] == "head@school.example"
+    assert other.get(INTERESTS).json == {"data": []}
+    assert provider.get(INTERESTS, {"filter[updated_since]": coming["attributes"]["updated_at"]}).json["data"] == [coming]
+    assert provider.get(INTERESTS, {"filter[cohort]": "2026"}).json == {"data": []}
     assert provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2026"}).json["data"][0]["attributes"][
         "expression_of_interest"] is False
 
@@ -204,6 +214,7 @@ def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, w
     assert (partnered["expression_of_interest"], partnered["in_partnership"]) == (False, True)
     assert partnered["updated_at"] > attributes["updated_at"]
     assert [p["id"] for p in provider.get("/api/v3/participants/ecf").json["data"]] == [registration["teacher_id"]]
+    assert provider.get(INTERESTS).json == {"data": []}
 
     # Rebuilt from the event log, the schools and the partnership read the same (same updated_at).
     partnership = provider.get(PARTNERSHIPS).json
@@ -222,14 +233,29 @@ def test_an_interest_ends_when_the_teacher_leaves_or_moves(svc, world):
         "data"]["attributes"]["expression_of_interest"]
     assert interest() is True
     new_school = org(svc, urn="500005")
-    svc.send("registrations.teacher.moved_school", {
+    moved = {
         "teacher_id": registration["teacher_id"], "trn": registration["trn"],
         "from_period_id": registration["ect_period_id"], "from_school_id": school, "to_period_id": str(uuid.uuid4()),
         "to_school_id": new_school, "to_school_urn": "500005", "moved_on": date(2026, 1, 5), "email": "ada@new.example",
         "working_pattern": "full_time", "appropriate_body_id": None,
         "training": {**registration["training"], "training_period_id": str(uuid.uuid4())},
-        "registered_by": {"email": "new@school.example", "name": "New Head"}})
+        "registered_by": {"email": "new@school.example", "name": "New Head"}}
+    svc.send("registrations.teacher.moved_school", moved)
     svc.consume()
     assert interest() is False
     moved_to = provider.get(f"/api/v3/schools/ecf/{new_school}", {"filter[cohort]": "2025"}).json
     assert moved_to["data"]["attributes"]["expression_of_interest"] is True
+    [coming] = provider.get(INTERESTS).json["data"]
+    assert coming["attributes"]["ecf_enrolments"][0]["school_urn"] == "500005"
+
+    # Withdrawn, the teacher is no longer coming; rebuilt from the event log, the list reads the same.
+    assert DEFINITION.commands["rebuild-read-models"](svc.settings, []) == 0
+    assert provider.get(INTERESTS).json["data"] == [coming]
+    svc.send("registrations.training.changed", {
+        "teacher_id": registration["teacher_id"], "trn": registration["trn"], "participant_type": "ect",
+        "period_id": moved["to_period_id"], "school_id": new_school, "change": "withdrawn", "reason": "other",
+        "effective_on": date(2026, 2, 1), "training": {**moved["training"], "status": "withdrawn"}})
+    svc.consume()
+    assert provider.get(INTERESTS).json == {"data": []}
+    assert provider.get(f"/api/v3/schools/ecf/{new_school}", {"filter[cohort]": "2025"}).json[
+        "data"]["attributes"]["expression_of_interest"] is False
