@@ -200,10 +200,17 @@ def refresh_participant(session: Session, teacher_id: str, *, left_school_id: st
     school they left, if they moved)."""
     rows = list(session.execute(select(enrolments).where(enrolments.c.teacher_id == teacher_id)
                                 .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
-    refresh_school_interests(session, {r["school_id"] for r in rows} | ({left_school_id} if left_school_id else set()))
     teacher = session.execute(select(teachers).where(teachers.c.id == teacher_id)).mappings().first()
-    if teacher is None:
-        return
+    had_interest = _refresh_documents(session, teacher, rows) if teacher is not None else False
+    # Last, as its per-school lock is held until the commit; and only for teachers with (or who had) an interest,
+    # so events at partnered schools never wait on one another.
+    if had_interest or any(r["lead_provider_id"] and not r["delivery_partner_id"] for r in rows):
+        refresh_school_interests(session, {r["school_id"] for r in rows} | ({left_school_id} if left_school_id else set()))
+
+
+def _refresh_documents(session: Session, teacher, rows: list) -> bool:
+    """Whether the teacher had expression-of-interest documents before."""
+    teacher_id = teacher["id"]
     school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
         organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)
@@ -222,15 +229,16 @@ def refresh_participant(session: Session, teacher_id: str, *, left_school_id: st
                                         induction_end_date=end_date, updated_at=None)
 
     _save_documents(session, participants, teacher_id, by_lead_provider, document_for)
-    _save_documents(session, interest_participants, teacher_id, interests, document_for)
+    return bool(_save_documents(session, interest_participants, teacher_id, interests, document_for))
 
 
 def _save_documents(session: Session, table, teacher_id: str, by_lead_provider: dict[str, list[dict]],
-                    document_for) -> None:
+                    document_for) -> set[str]:
     """One document per lead provider that sees the teacher in `table`; updated_at moves only when the content
-    changed, and a lead provider that no longer sees them loses the row."""
+    changed, and a lead provider that no longer sees them loses the row. Returns who saw them before."""
     existing = {r["lead_provider_id"]: r for r in session.execute(
         select(table).where(table.c.id == teacher_id).with_for_update()).mappings()}
+    before = set(existing)
     for lead_provider_id, visible in by_lead_provider.items():
         document = document_for(visible)
         current = existing.pop(lead_provider_id, None)
@@ -249,6 +257,7 @@ def _save_documents(session: Session, table, teacher_id: str, by_lead_provider: 
             set_={k: statement.excluded[k] for k in row if k not in ("lead_provider_id", "id")}))
     for gone in existing:
         session.execute(delete(table).where(table.c.id == teacher_id, table.c.lead_provider_id == gone))
+    return before
 
 
 def _current_mentors(session: Session, ect_period_ids: list[str]) -> dict[str, str]:
