@@ -104,3 +104,20 @@ def test_the_last_used_throttle_stays_bounded_whatever_tokens_are_presented():
     for i in range(1000):
         throttle.due(f"garbage {i}")
     assert len(throttle._written) <= 100
+
+
+def test_every_lead_provider_route_refuses_a_missing_token(svc):
+    """Read from the app's own routes, so a new endpoint (beyond v3 too) cannot be left open by mistake."""
+    public = {"/api/v3/openapi.json", "/api/v3/docs"}
+    checked = []
+    for rule in svc.app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v3/") or rule.rule in public:
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<string:{argument}>", str(uuid.uuid4())).replace(f"<{argument}>", str(uuid.uuid4()))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = svc.client.open(path, method=method, json={})
+            assert response.status_code == 401 and response.json == ACCESS_DENIED, (method, rule.rule)
+            checked.append((method, rule.rule))
+    assert ("GET", "/api/v3/participants/ecf/expressions-of-interest") in checked and len(checked) >= 17
