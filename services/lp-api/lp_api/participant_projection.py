@@ -22,7 +22,7 @@ from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS,
                                            lead_provider_of, same_content, v3_reason)
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.read_model_time import moved_forward, transaction_time
-from lp_api.school_interests import is_interest, refresh_school_interests
+from lp_api.school_interests import is_interest, lock_schools, refresh_school_interests
 
 ENDED_INDUCTION_STATUSES = ("Passed", "Failed", "FailedInWales")
 
@@ -83,7 +83,8 @@ def record_training_change(session: Session, data: dict, occurred_at: datetime) 
                   "source_at": occurred_at,
                   **_training_values(training, None, reason=data.get("reason"), effective_at=effective_at)}
         _save_enrolment(session, None, values, created_at=occurred_at)
-    refresh_participant(session, data["teacher_id"])
+    refresh_participant(session, data["teacher_id"],
+                        ended_interest_at=current["school_id"] if current and is_interest(current) else None)
 
 
 def record_left_school(session: Session, data: dict, occurred_at: datetime) -> None:
@@ -126,7 +127,8 @@ def record_moved_school(session: Session, data: dict, occurred_at: datetime) -> 
             to_lead_provider_id=new_lead_provider, from_school_id=data["from_school_id"],
             to_school_id=data["to_school_id"], to_school_urn=data.get("to_school_urn"), moved_on=data["moved_on"],
             created_at=occurred_at).on_conflict_do_nothing())
-    refresh_participant(session, data["teacher_id"], left_school_id=data["from_school_id"])
+    refresh_participant(session, data["teacher_id"], ended_interest_at=data["from_school_id"]
+                        if any(is_interest(e) for e in leaving) else None)
 
 
 def record_details_change(session: Session, data: dict, occurred_at: datetime) -> None:
@@ -188,6 +190,7 @@ def _date(value: str | date | None) -> date | None:
 
 def refresh_school(session: Session, school_id: str) -> None:
     """Recompute the participants at a school whose details changed (only real changes are written)."""
+    lock_schools(session, [school_id])  # first, as refresh_participant takes it before a teacher's rows
     teacher_ids = session.execute(select(enrolments.c.teacher_id).where(enrolments.c.school_id == school_id)
                                   .distinct().order_by(enrolments.c.teacher_id)).scalars()
     for teacher_id in list(teacher_ids):
@@ -195,32 +198,36 @@ def refresh_school(session: Session, school_id: str) -> None:
 
 
 # --- the documents -------------------------------------------------------------------------------
-def refresh_participant(session: Session, teacher_id: str, *, left_school_id: str | None = None) -> None:
-    """The teacher's participant documents and their schools' expressions of interest (and those of the
-    school they left, if they moved)."""
+def refresh_participant(session: Session, teacher_id: str, *, ended_interest_at: str | None = None) -> None:
+    """The teacher's participant documents and, if they have an expression of interest (or the change ended one
+    at `ended_interest_at`, a school), their schools' interests."""
     rows = list(session.execute(select(enrolments).where(enrolments.c.teacher_id == teacher_id)
                                 .order_by(enrolments.c.created_at, enrolments.c.id)).mappings())
     teacher = session.execute(select(teachers).where(teachers.c.id == teacher_id)).mappings().first()
-    had_interest = _refresh_documents(session, teacher, rows) if teacher is not None else False
-    # Last, as its per-school lock is held until the commit; and only for teachers with (or who had) an interest,
-    # so events at partnered schools never wait on one another.
-    if had_interest or any(r["lead_provider_id"] and not r["delivery_partner_id"] for r in rows):
-        refresh_school_interests(session, {r["school_id"] for r in rows} | ({left_school_id} if left_school_id else set()))
+    # Only then, so events at partnered schools never wait on a school's lock; it is taken before the teacher's
+    # documents are locked, as refresh_school takes it before its teachers'.
+    interests = bool(ended_interest_at) or any(r["lead_provider_id"] and not r["delivery_partner_id"] for r in rows)
+    schools = {r["school_id"] for r in rows} | {ended_interest_at} - {None} if interests else set()
+    lock_schools(session, schools)
+    if teacher is not None:
+        _refresh_documents(session, teacher, rows, interests=interests)
+    refresh_school_interests(session, schools)
 
 
-def _refresh_documents(session: Session, teacher, rows: list) -> bool:
-    """Whether the teacher had expression-of-interest documents before."""
+def _refresh_documents(session: Session, teacher, rows: list, *, interests: bool) -> None:
+    """`interests`: whether the teacher has (or just lost) an expression of interest; if not, they have no
+    interest documents to write or delete."""
     teacher_id = teacher["id"]
     school_urns = dict(session.execute(select(organisations.c.id, organisations.c.urn).where(
         organisations.c.id.in_({r["school_id"] for r in rows}))).all())
     by_lead_provider: dict[str, list[dict]] = defaultdict(list)
-    interests: dict[str, list[dict]] = defaultdict(list)
+    interested: dict[str, list[dict]] = defaultdict(list)
     for row in rows:
         # v3 requires both: participants come through partnerships (delivery partner) at a known school (URN).
         if row["lead_provider_id"] and row["delivery_partner_id"] and (row["school_urn"] or school_urns.get(row["school_id"])):
             by_lead_provider[row["lead_provider_id"]].append(row)
         elif is_interest(row):
-            interests[row["lead_provider_id"]].append(row)
+            interested[row["lead_provider_id"]].append(row)
     mentors = _current_mentors(session, [r["period_id"] for r in rows if r["participant_type"] == "ect"])
     end_date = session.execute(select(induction_ends.c.end_date).where(induction_ends.c.trn == teacher["trn"])).scalar()
 
@@ -229,16 +236,16 @@ def _refresh_documents(session: Session, teacher, rows: list) -> bool:
                                         induction_end_date=end_date, updated_at=None)
 
     _save_documents(session, participants, teacher_id, by_lead_provider, document_for)
-    return bool(_save_documents(session, interest_participants, teacher_id, interests, document_for))
+    if interests:
+        _save_documents(session, interest_participants, teacher_id, interested, document_for)
 
 
 def _save_documents(session: Session, table, teacher_id: str, by_lead_provider: dict[str, list[dict]],
-                    document_for) -> set[str]:
+                    document_for) -> None:
     """One document per lead provider that sees the teacher in `table`; updated_at moves only when the content
-    changed, and a lead provider that no longer sees them loses the row. Returns who saw them before."""
+    changed, and a lead provider that no longer sees them loses the row."""
     existing = {r["lead_provider_id"]: r for r in session.execute(
         select(table).where(table.c.id == teacher_id).with_for_update()).mappings()}
-    before = set(existing)
     for lead_provider_id, visible in by_lead_provider.items():
         document = document_for(visible)
         current = existing.pop(lead_provider_id, None)
@@ -257,7 +264,6 @@ def _save_documents(session: Session, table, teacher_id: str, by_lead_provider: 
             set_={k: statement.excluded[k] for k in row if k not in ("lead_provider_id", "id")}))
     for gone in existing:
         session.execute(delete(table).where(table.c.id == teacher_id, table.c.lead_provider_id == gone))
-    return before
 
 
 def _current_mentors(session: Session, ect_period_ids: list[str]) -> dict[str, str]:

@@ -259,3 +259,20 @@ def test_an_interest_ends_when_the_teacher_leaves_or_moves(svc, world):
     assert provider.get(INTERESTS).json == {"data": []}
     assert provider.get(f"/api/v3/schools/ecf/{new_school}", {"filter[cohort]": "2025"}).json[
         "data"]["attributes"]["expression_of_interest"] is False
+
+
+def test_an_interest_ends_when_the_school_chooses_another_provider(svc, world):
+    provider, other, school, partner = world
+    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
+    registration["training"]["delivery_partner_id"] = None
+    svc.send("registrations.ect.registered", registration)
+    svc.consume()
+    interest = lambda who: who.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json[  # noqa: E731
+        "data"]["attributes"]["expression_of_interest"]
+    assert (interest(provider), interest(other)) == (True, False)
+    svc.send("registrations.training.changed", training_change(registration, change="lead_provider_changed",
+                                                               lead_provider_id=other.id, delivery_partner_id=None))
+    svc.consume()
+    assert (interest(provider), interest(other)) == (False, True)
+    assert provider.get(INTERESTS).json == {"data": []}
+    assert [p["id"] for p in other.get(INTERESTS).json["data"]] == [registration["teacher_id"]]
