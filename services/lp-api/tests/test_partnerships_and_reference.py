@@ -169,6 +169,15 @@ def test_unfunded_mentors_are_mentors_of_the_providers_ects_it_does_not_train(sv
     assert other.get(f"/api/v3/unfunded-mentors/ecf/{mentor_id}").status_code == 404
 
 
+def register_interest(svc, provider, school) -> dict:
+    """An ECT the school chose the provider for before any partnership: an expression of interest."""
+    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
+    registration["training"]["delivery_partner_id"] = None
+    svc.send("registrations.ect.registered", registration)
+    svc.consume()
+    return registration
+
+
 def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, world):
     """A school that chose a provider for a teacher before any partnership: that provider sees the interest on
     the school (beyond v3; every provider sees the school's choice is provider-led), updated_at moves with it,
@@ -178,10 +187,7 @@ def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, w
     before = schools(provider)["data"]["attributes"]
     assert (before["expression_of_interest"], before["induction_programme_choice"]) == (False, "not_yet_known")
 
-    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
-    registration["training"]["delivery_partner_id"] = None  # an expression of interest: no partnership yet
-    svc.send("registrations.ect.registered", registration)
-    svc.consume()
+    registration = register_interest(svc, provider, school)
     interested, seen_by_other = schools(provider), schools(other)
     assert_valid(interested, "ECFSchoolResponse")
     attributes = interested["data"]["attributes"]
@@ -225,10 +231,7 @@ def test_schools_show_the_expressions_of_interest_they_gave_each_provider(svc, w
 
 def test_an_interest_ends_when_the_teacher_leaves_or_moves(svc, world):
     provider, other, school, partner = world
-    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
-    registration["training"]["delivery_partner_id"] = None
-    svc.send("registrations.ect.registered", registration)
-    svc.consume()
+    registration = register_interest(svc, provider, school)
     interest = lambda: provider.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json[  # noqa: E731
         "data"]["attributes"]["expression_of_interest"]
     assert interest() is True
@@ -263,10 +266,7 @@ def test_an_interest_ends_when_the_teacher_leaves_or_moves(svc, world):
 
 def test_an_interest_ends_when_the_school_chooses_another_provider(svc, world):
     provider, other, school, partner = world
-    registration = ect_registration(lead_provider_id=provider.id, school_id=school, school_urn="300003")
-    registration["training"]["delivery_partner_id"] = None
-    svc.send("registrations.ect.registered", registration)
-    svc.consume()
+    registration = register_interest(svc, provider, school)
     interest = lambda who: who.get(f"/api/v3/schools/ecf/{school}", {"filter[cohort]": "2025"}).json[  # noqa: E731
         "data"]["attributes"]["expression_of_interest"]
     assert (interest(provider), interest(other)) == (True, False)
