@@ -276,3 +276,25 @@ def test_an_interest_ends_when_the_school_chooses_another_provider(svc, world):
     assert (interest(provider), interest(other)) == (False, True)
     assert provider.get(INTERESTS).json == {"data": []}
     assert [p["id"] for p in other.get(INTERESTS).json["data"]] == [registration["teacher_id"]]
+
+
+def test_school_pages_read_the_same_in_creation_order_and_sorted_by_updated_at(svc, world):
+    """Creation order gathers partnerships and interests for the page's schools only; the other orders for all."""
+    provider, other, school, partner = world
+    more = [org(svc, urn=f"60000{n}") for n in range(4)]
+    create(provider, more[1], partner)
+    register_interest(svc, provider, more[2])
+    schools = lambda **q: provider.get("/api/v3/schools/ecf", {"filter[cohort]": "2025", **q}).json["data"]  # noqa: E731
+    everything = schools()
+    assert [s["id"] for s in everything][-5:] == [school, *more]
+    paged, page = [], 1
+    while data := schools(**{"page[per_page]": 2, "page[page]": page}):
+        paged, page = paged + data, page + 1
+    assert paged == everything
+    newest_first = schools(sort="-updated_at")
+    assert sorted(newest_first, key=lambda s: s["id"]) == sorted(everything, key=lambda s: s["id"])
+    stamps = [s["attributes"]["updated_at"] for s in newest_first]
+    assert stamps == sorted(stamps, reverse=True)
+    by_id = {s["id"]: s["attributes"] for s in everything}
+    assert (by_id[more[1]]["in_partnership"], by_id[more[2]]["expression_of_interest"]) == (True, True)
+    assert not any(by_id[s]["in_partnership"] or by_id[s]["expression_of_interest"] for s in (more[0], more[3]))
