@@ -207,7 +207,9 @@ def refresh_participant(session: Session, teacher_id: str, *, ended_interest_at:
     # Only then, so events at partnered schools never wait on a school's lock; it is taken before the teacher's
     # documents are locked, as refresh_school takes it before its teachers'.
     interests = bool(ended_interest_at) or any(r["lead_provider_id"] and not r["delivery_partner_id"] for r in rows)
-    schools = {r["school_id"] for r in rows} | {ended_interest_at} - {None} if interests else set()
+    schools = set()
+    if interests:
+        schools = {r["school_id"] for r in rows} | ({ended_interest_at} if ended_interest_at else set())
     lock_schools(session, schools)
     if teacher is not None:
         _refresh_documents(session, teacher, rows, interests=interests)

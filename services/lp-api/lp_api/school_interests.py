@@ -33,10 +33,10 @@ def lock_schools(session: Session, school_ids: Iterable[str]) -> None:
 
 
 def refresh_school_interests(session: Session, school_ids: Iterable[str]) -> None:
+    """The caller holds lock_schools for them (taken before it locked any teacher's rows)."""
     school_ids = sorted(set(school_ids))
     if not school_ids:
         return
-    lock_schools(session, school_ids)
     interested = {tuple(row) for row in session.execute(
         select(enrolments.c.school_id, enrolments.c.lead_provider_id, enrolments.c.cohort).distinct().where(
             enrolments.c.school_id.in_(school_ids), enrolments.c.lead_provider_id.isnot(None),
