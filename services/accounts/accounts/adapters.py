@@ -5,7 +5,7 @@ from sqlalchemy.orm import registry
 
 from ecf_shared.mapping import Mappers
 
-from accounts.domain.model import AuditEntry, InductionTutor, Invitation, Membership, OidcRequest, Organisation, Session, User
+from accounts.domain.model import AuditEntry, InductionTutor, Invitation, Membership, OidcRequest, Organisation, Session, SignInCode, User
 
 metadata = MetaData()
 
@@ -116,6 +116,21 @@ oidc_requests = Table(
     Column("code_verifier", String(200), nullable=False),
     Column("redirect_uri", String(500), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("client_id", String(100)),
+    Column("client_redirect_uri", String(500)),
+    Column("client_state", String(200)),
+    Column("client_code_challenge", String(200)),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+sign_in_codes = Table(
+    "sign_in_codes", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("client_id", String(100), nullable=False),
+    Column("redirect_uri", String(500), nullable=False),
+    Column("code_challenge", String(200), nullable=False),
+    Column("session_id", UUID(as_uuid=False), ForeignKey("sessions.id"), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
@@ -129,6 +144,7 @@ def _map(mapper_registry: registry) -> None:
     mapper_registry.map_imperatively(Invitation, invitations)
     mapper_registry.map_imperatively(InductionTutor, induction_tutors)
     mapper_registry.map_imperatively(OidcRequest, oidc_requests)
+    mapper_registry.map_imperatively(SignInCode, sign_in_codes)
 
 
 start_mappers = Mappers(_map).start

@@ -81,6 +81,22 @@ class MeSchema(Schema):
     memberships = fields.List(fields.Nested(MembershipOutSchema))
 
 
+class MyOrganisationSchema(Schema):
+    organisation_id = fields.String()
+    name = fields.String()
+    type = fields.String()
+    role = fields.String()
+    urn = fields.String(allow_none=True)
+
+
+class PersonaSchema(Schema):
+    email = fields.String()
+    name = fields.String()
+    note = fields.String()
+    staff_role = fields.String(allow_none=True)
+    organisations = fields.List(fields.Nested(MyOrganisationSchema))
+
+
 class JwksSchema(Schema):
     keys = fields.List(fields.Dict(), required=True)
 
@@ -112,6 +128,21 @@ class PersonaSignIn(MethodView):
             tokens = sessions.start(uow.session, ctx.settings, _key(), user)
             uow.commit()
         return tokens
+
+
+@blp.route("/sign-in/personas")
+@public
+class Personas(MethodView):
+    @blp.response(200, PersonaSchema(many=True))
+    def get(self):
+        """The demo personas one can sign in as (local demos only; 404 unless PERSONA_SIGNIN_ENABLED)."""
+        from accounts import demo
+
+        ctx = context()
+        if not ctx.settings.persona_signin_enabled:
+            raise NotFound("Persona sign-in is not enabled here.")
+        with ctx.uow() as uow:
+            return demo.personas(uow.session)
 
 
 @blp.route("/tokens/refresh")
@@ -149,6 +180,18 @@ class Me(MethodView):
                 "acting_organisation_id": p.acting_organisation_id, "acting_for_reason": p.acting_for_reason,
                 "memberships": [{"organisation_id": m.organisation_id, "organisation_type": m.organisation_type,
                                  "role": m.role} for m in p.memberships]}
+
+
+@blp.route("/me/organisations")
+class MyOrganisations(MethodView):
+    @blp.response(200, MyOrganisationSchema(many=True))
+    def get(self):
+        """Every organisation I belong to, with its name and my role there, whatever my way of working (what a
+        chooser or a filter by organisation lists)."""
+        p = current_principal()
+        with context().uow() as uow:
+            return [{"organisation_id": o.id, "name": o.name, "type": o.type, "role": m.role, "urn": o.urn}
+                    for m, o in sessions.memberships_of(uow.session, p.user_id)]
 
 
 @blp.route("/me/acting-organisation")

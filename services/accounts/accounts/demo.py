@@ -92,3 +92,18 @@ def seed(db) -> list[dict]:
                 contacts.publish(uow, org, SYSTEM)
         uow.commit()
     return [{"email": p["email"], "note": p["note"]} for p in PERSONAS]
+
+
+def personas(db_session) -> list[dict]:
+    """The demo personas as they are now (those still active), with their organisations."""
+    from accounts.sessions import memberships_of
+
+    found = []
+    for spec in PERSONAS:
+        user = db_session.get(User, _id(f"user:{spec['key']}"))
+        if user is None or not user.active:
+            continue
+        found.append({"email": user.email, "name": user.name, "note": spec["note"], "staff_role": user.staff_role,
+                      "organisations": [{"organisation_id": o.id, "name": o.name, "type": o.type, "role": m.role,
+                                         "urn": o.urn} for m, o in memberships_of(db_session, user.id)]})
+    return found

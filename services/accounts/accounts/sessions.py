@@ -61,7 +61,8 @@ def issue(db_session, settings: AccountsSettings, key: SigningKey, user: User, s
     return tokens
 
 
-def start(db_session, settings, key, user: User, *, acting_organisation_id: str | None = None) -> dict:
+def open_session(db_session, settings, user: User, *, acting_organisation_id: str | None = None) -> tuple[Session, str]:
+    """A new signed-in session and its refresh token (stored only as a hash)."""
     if not user.active:
         raise Forbidden("This account is deactivated.", code="user_deactivated")
     refresh_token = secrets.token_urlsafe(32)
@@ -70,6 +71,11 @@ def start(db_session, settings, key, user: User, *, acting_organisation_id: str 
                    expires_at=_now() + timedelta(seconds=settings.refresh_token_ttl_seconds))
     db_session.add(sess)
     db_session.flush()
+    return sess, refresh_token
+
+
+def start(db_session, settings, key, user: User, *, acting_organisation_id: str | None = None) -> dict:
+    sess, refresh_token = open_session(db_session, settings, user, acting_organisation_id=acting_organisation_id)
     return issue(db_session, settings, key, user, sess, refresh_token)
 
 
@@ -85,6 +91,11 @@ def _user_for(db_session, sess: Session | None) -> User:
 def refresh(db_session, settings, key, refresh_token: str) -> dict:
     """Rotate the refresh token; the old one stops working at once."""
     sess = db_session.query(Session).filter_by(token_hash=hash_token(refresh_token)).with_for_update().first()
+    return rotate(db_session, settings, key, sess)
+
+
+def rotate(db_session, settings, key, sess: Session | None) -> dict:
+    """A new refresh token for the session (the previous one stops working) and a fresh access token."""
     user = _user_for(db_session, sess)
     new_token = secrets.token_urlsafe(32)
     sess.token_hash = hash_token(new_token)

@@ -22,4 +22,14 @@ class AccountsSettings(Settings):
     dsi_service_id: str = ""  # this service's id in DfE Sign-in; the client id when empty
     dsi_scopes: str = "openid profile email organisation"
     oidc_request_ttl_seconds: int = 600
+    # The one registered sign-in client (the portal): after DfE Sign-in the user goes back to one of its redirect
+    # URIs with a one-time code, which the client exchanges for tokens with its secret and PKCE verifier.
+    signin_client_id: str = ""
+    signin_client_secret: str = ""
+    signin_redirect_uris: str = ""  # comma list
+    signin_code_ttl_seconds: int = 60
     oidc_leeway_seconds: int = 30
+
+    @property
+    def signin_redirect_uri_list(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in self.signin_redirect_uris.split(",") if u.strip())

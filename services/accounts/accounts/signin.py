@@ -36,13 +36,18 @@ def _hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
 
 
-def begin(db_session, settings, client: DsiClient) -> str:
-    """Keep a new state, nonce and PKCE verifier server-side; answer DSI's authorization URL."""
+def begin(db_session, settings, client: DsiClient, for_client: dict | None = None) -> str:
+    """Keep a new state, nonce and PKCE verifier server-side; answer DSI's authorization URL. `for_client` is a
+    registered client's request (client_id, redirect_uri, state, code_challenge), already checked."""
     db_session.query(OidcRequest).filter(OidcRequest.expires_at < _now()).delete(synchronize_session=False)
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(24), secrets.token_urlsafe(64)
     url = client.authorization_url(state=state, nonce=nonce, code_verifier=verifier)
     db_session.add(OidcRequest(state_hash=_hash(state), nonce=nonce, code_verifier=verifier,
                                redirect_uri=client.redirect_uri,
+                               client_id=(for_client or {}).get("client_id"),
+                               client_redirect_uri=(for_client or {}).get("redirect_uri"),
+                               client_state=(for_client or {}).get("state"),
+                               client_code_challenge=(for_client or {}).get("code_challenge"),
                                expires_at=_now() + timedelta(seconds=settings.oidc_request_ttl_seconds)))
     return url
 
@@ -162,6 +167,23 @@ def _membership(uow, org: Organisation, user: User, role: str) -> None:
 
 
 def complete(uow, settings, key, client: DsiClient, req: OidcRequest, code: str) -> dict:
+    """The callback of a sign-in started without a client: the tokens are the answer."""
+    user, acting_organisation_id = signed_in_user(uow, client, req, code)
+    return sessions.start(uow.session, settings, key, user, acting_organisation_id=acting_organisation_id)
+
+
+def complete_for_client(uow, settings, client: DsiClient, req: OidcRequest, code: str) -> str:
+    """The callback of a sign-in a registered client started: where to send the browser (the client's redirect
+    URI with a one-time code; its back channel exchanges the code for the tokens)."""
+    from accounts import client_signin
+
+    user, acting_organisation_id = signed_in_user(uow, client, req, code)
+    sess, _ = sessions.open_session(uow.session, settings, user, acting_organisation_id=acting_organisation_id)
+    return client_signin.redirect_with_code(uow.session, settings, req, sess)
+
+
+def signed_in_user(uow, client: DsiClient, req: OidcRequest, code: str) -> tuple[User, str | None]:
+    """Verify DSI's answer; create or update the user, organisation and membership; the organisation to act for."""
     tokens = client.exchange(code, req.code_verifier)
     claims = client.verify_id_token(tokens.get("id_token"), req.nonce)
     claim = claims.get("organisation")
@@ -178,14 +200,14 @@ def complete(uow, settings, key, client: DsiClient, req: OidcRequest, code: str)
             before, user.staff_role = user.staff_role, staff_role
             audit.record(uow.session, actor=DSI_ACTOR, action="staff_role_changed", subject_type="user",
                          subject_id=user.id, before={"staff_role": before}, after={"staff_role": staff_role})
-        return sessions.start(uow.session, settings, key, user)
+        return user, None
     org = _organisation(uow, claim, codes)
     if org.status == "closed":
         raise Forbidden("Your organisation is closed.", code="organisation_closed")
     user = _user(uow, claims, org)
     _membership(uow, org, user, role_from_codes(codes))
     uow.session.flush()
-    return sessions.start(uow.session, settings, key, user, acting_organisation_id=org.id)
+    return user, org.id
 
 
 

@@ -154,4 +154,24 @@ class OidcRequest:
     code_verifier: str
     redirect_uri: str
     expires_at: datetime
+    # When a registered client (the portal) started the sign-in: where to send the user back, with its state
+    # and PKCE challenge; the tokens then go to the client's back channel, never to the browser.
+    client_id: str | None = None
+    client_redirect_uri: str | None = None
+    client_state: str | None = None
+    client_code_challenge: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class SignInCode:
+    """A one-time code handed to a client's redirect URI after sign-in, exchanged (once, within a minute, with
+    the PKCE verifier and the client's secret) for the session's tokens. Stored only as a hash."""
+
+    code_hash: str
+    client_id: str
+    redirect_uri: str
+    code_challenge: str
+    session_id: str
+    expires_at: datetime
     created_at: datetime | None = None
