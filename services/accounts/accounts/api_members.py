@@ -69,12 +69,26 @@ class TutorSchema(Schema):
     email = fields.String()
 
 
+class SchoolContactSchema(Schema):
+    name = fields.String(allow_none=True)
+    email = fields.String()
+    role = fields.String(metadata={"description": "induction_tutor, school_contact or school_user"})
+
+
+class ForLeadProvidersSchema(Schema):
+    induction_tutor_name = fields.String(allow_none=True)
+    induction_tutor_email = fields.String()
+    school_contacts = fields.List(fields.Nested(SchoolContactSchema))
+
+
 class ContactsSchema(Schema):
     organisation_id = fields.String()
     contact_email = fields.String(allow_none=True)
     contact_email_source = fields.String(allow_none=True, metadata={"description": "school, gias or null"})
     induction_tutors = fields.List(fields.Nested(TutorSchema))
     user_emails = fields.List(fields.String())
+    for_lead_providers = fields.Nested(ForLeadProvidersSchema, metadata={
+        "description": "What lead providers receive about this school's contacts (lp-api applies the same rule)"})
 
 
 class ContactEmailSchema(Schema):

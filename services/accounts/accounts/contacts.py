@@ -11,6 +11,7 @@ from accounts.domain.model import InductionTutor, Membership, Organisation, User
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
 from ecf_shared.errors import Conflict, Invalid, NotFound
+from ecf_shared.school_contacts import induction_tutor, school_contact_list
 
 
 def school(db_session, organisation_id: str, *, lock: bool = False) -> Organisation:
@@ -28,13 +29,17 @@ def view(db_session, org: Organisation) -> dict:
               .order_by(InductionTutor.name, InductionTutor.email).all())
     emails = (db_session.query(User.email).join(Membership, Membership.user_id == User.id)
               .filter(Membership.organisation_id == org.id, User.active.is_(True)).order_by(func.lower(User.email)).all())
-    return {
+    found = {
         "organisation_id": org.id,
         "contact_email": org.contact_email_for_lead_providers or org.contact_email,
         "contact_email_source": "school" if org.contact_email_for_lead_providers else ("gias" if org.contact_email else None),
         "induction_tutors": [{"id": t.id, "name": t.name, "email": t.email} for t in tutors],
         "user_emails": [e for (e,) in emails],
     }
+    tutor_name, tutor_email = induction_tutor(found, org.contact_email)
+    found["for_lead_providers"] = {"induction_tutor_name": tutor_name, "induction_tutor_email": tutor_email,
+                                   "school_contacts": school_contact_list(found, org.contact_email)}
+    return found
 
 
 def event_data(contacts: dict) -> dict:

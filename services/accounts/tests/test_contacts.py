@@ -75,3 +75,19 @@ def test_contacts_are_republished_when_the_schools_members_change(svc, demo):
     svc.client.post(f"/invitations/{inv['token']}/accept", json={"first_name": "Zed", "last_name": "Zee"})
     emails = contacts_events(svc)[-1]["data"]["user_emails"]
     assert "zed@oakfield.example" in emails and len(emails) == 4
+
+
+def test_the_school_sees_what_lead_providers_receive(svc, demo):
+    """The tutor, else the contact email, and the school's contacts: the rule lp-api applies to partnerships."""
+    school = demo("school-1")
+    bob = sign_in(svc.client, "bob@oakfield.example")
+    before = svc.client.get(f"/organisations/{school}/contacts", headers=bearer(bob)).json["for_lead_providers"]
+    assert (before["induction_tutor_name"], before["induction_tutor_email"]) == (None, "office@oakfield.example")
+    assert before["school_contacts"][0] == {"name": None, "email": "office@oakfield.example", "role": "school_contact"}
+    assert {c["email"] for c in before["school_contacts"] if c["role"] == "school_user"} == {
+        "alice@oakfield.example", "bob@oakfield.example", "carol@oakfield.example"}
+    after = svc.client.post(f"/organisations/{school}/contacts/induction-tutors",
+                            json={"name": "Tess Tutor", "email": "tess@oakfield.example"}, headers=bearer(bob)).json
+    seen = after["for_lead_providers"]
+    assert (seen["induction_tutor_name"], seen["induction_tutor_email"]) == ("Tess Tutor", "tess@oakfield.example")
+    assert seen["school_contacts"][0] == {"name": "Tess Tutor", "email": "tess@oakfield.example", "role": "induction_tutor"}

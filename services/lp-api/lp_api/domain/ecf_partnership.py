@@ -3,28 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ecf_shared.school_contacts import induction_tutor, school_contact_list
 from lp_api.domain.timestamps import v3_datetime
 
 RESOURCE_TYPE = "partnership"
-
-
-def school_contact_list(contacts: dict | None, school_email: str | None) -> list[dict]:
-    contacts = contacts or {}
-    listed = [{"name": t.get("name"), "email": t["email"], "role": "induction_tutor"}
-              for t in contacts.get("induction_tutors") or []]
-    general = contacts.get("contact_email") or school_email
-    if general:
-        listed.append({"name": None, "email": general, "role": "school_contact"})
-    listed += [{"name": None, "email": e, "role": "school_user"} for e in contacts.get("user_emails") or []]
-    return listed
-
-
-def induction_tutor(contacts: dict | None, school_email: str | None) -> tuple[str | None, str]:
-    """The nominated tutor; without one, the school's contact email (v3 always has an email)."""
-    tutors = (contacts or {}).get("induction_tutors") or []
-    if tutors:
-        return tutors[0].get("name"), tutors[0]["email"]
-    return None, (contacts or {}).get("contact_email") or school_email or ""
 
 
 def ecf_partnership_resource(partnership: dict, *, school: dict | None, delivery_partner_name: str | None,
