@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
-PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api deploy/stand-ins/kit deploy/stand-ins/trs deploy/stand-ins/dsi
+PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api services/portal deploy/stand-ins/kit deploy/stand-ins/trs deploy/stand-ins/dsi
 
 .PHONY: up test faults bench load install topology-export compose-config clean
 
@@ -31,10 +31,13 @@ load: install
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock requirements-dev.lock $(addsuffix /pyproject.toml,$(PACKAGES))
+$(STAMP): requirements.lock requirements-dev.lock $(addsuffix /pyproject.toml,$(PACKAGES)) services/portal/package-lock.json
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.lock
 	$(VENV)/bin/pip install -q --disable-pip-version-check --no-deps $(addprefix -e ,$(PACKAGES))
+	# The portal's front end: GOV.UK Frontend and the MOJ frontend from npm (pinned by package-lock.json), no CDN.
+	npm ci --prefix services/portal --no-audit --no-fund --loglevel=error
+	$(VENV)/bin/python -m portal build-assets
 	touch $(STAMP)
 
 topology-export: install
@@ -44,4 +47,4 @@ compose-config:
 	docker-compose -f docker-compose.yml config -q
 
 clean:
-	rm -rf $(VENV) .run
+	rm -rf $(VENV) .run services/portal/node_modules

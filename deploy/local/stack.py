@@ -24,6 +24,7 @@ SERVICES = [  # (service, package, port offset)
     ("inductions", "inductions", 3),
     ("trs-sync", "trs_sync", 4),
     ("lp-api", "lp_api", 5),
+    ("portal", "portal", 6),
 ]
 TRS_STANDIN_OFFSET = 10
 DSI_STANDIN_OFFSET = 11
@@ -58,9 +59,23 @@ class StackConfig:
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
 
+    def local_secrets(self) -> dict:
+        """The portal's secret key and sign-in client secret for this run directory (made once, kept in a file
+        so that restarting keeps people signed in)."""
+        path = self.run_dir / "portal-secrets.json"
+        if not path.exists():
+            import secrets
+
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"secret_key": secrets.token_urlsafe(48),
+                                        "signin_client_secret": secrets.token_urlsafe(32)}))
+            path.chmod(0o600)
+        return json.loads(path.read_text())
+
     def env(self) -> dict:
         """The environment every process of the stack gets."""
         env = dict(os.environ)
+        local = self.local_secrets()
         for var in ("DB_SCHEMA", "PORT", "SERVICE_NAME"):
             env.pop(var, None)
         accounts = f"http://127.0.0.1:{self.port(1)}"
@@ -85,6 +100,13 @@ class StackConfig:
             "DSI_STANDIN_PORT": str(self.port(DSI_STANDIN_OFFSET)),
             "DSI_SEED_FILE": str(ROOT / "deploy" / "stand-ins" / "dsi" / "demo-seed.json"),
             "SCENARIOS_ENABLED": "1",
+            # The portal: a client of the services through the gateway, signed in through accounts.
+            "GATEWAY_URL": self.gateway_url,
+            "PUBLIC_URL": self.gateway_url,
+            "SECRET_KEY": local["secret_key"],
+            "SIGNIN_CLIENT_ID": "portal",
+            "SIGNIN_CLIENT_SECRET": local["signin_client_secret"],
+            "SIGNIN_REDIRECT_URIS": f"{self.gateway_url}/sign-in/callback",
             # The DfE Sign-in stand-in runs from the work tree even where it is not pip-installed.
             "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "deploy" / "stand-ins" / "dsi"),
                                                       env.get("PYTHONPATH", "")) if p),
@@ -151,7 +173,7 @@ def prepare(cfg: StackConfig) -> dict:
     render(cfg.run_dir / "nginx", cfg.gateway_port, {
         "accounts": f"127.0.0.1:{cfg.port(1)}", "registrations": f"127.0.0.1:{cfg.port(2)}",
         "inductions": f"127.0.0.1:{cfg.port(3)}", "trs_sync": f"127.0.0.1:{cfg.port(4)}",
-        "lp_api": f"127.0.0.1:{cfg.port(5)}"})
+        "lp_api": f"127.0.0.1:{cfg.port(5)}", "portal": f"127.0.0.1:{cfg.port(6)}"})
     return env
 
 
@@ -233,6 +255,8 @@ def load_demo(cfg: StackConfig, env: dict) -> dict:
 def banner(cfg: StackConfig, demo: dict) -> str:
     g = cfg.gateway_url
     lines = ["", "ECF early career teacher services are running.", "",
+             f"  Open {g}/ in a browser and sign in (choose \"Sign in as a demo persona\", or DfE Sign-in's stand-in).",
+             "",
              f"  Gateway            {g}",
              f"  accounts           {g}/accounts/openapi.json",
              f"  registrations      {g}/registrations/openapi.json",

@@ -6,14 +6,14 @@ As a module (deploy/local/stack.py, the end-to-end tests):
     from render import render                      # with deploy/nginx on sys.path
     conf = render(out_dir, 8080, {"accounts": "127.0.0.1:8001", "registrations": "127.0.0.1:8002",
                                   "inductions": "127.0.0.1:8003", "trs_sync": "127.0.0.1:8004",
-                                  "lp_api": "127.0.0.1:8005"})
+                                  "lp_api": "127.0.0.1:8005", "portal": "127.0.0.1:8006"})
     subprocess.Popen(nginx_command(conf))          # nginx -p OUT -c OUT/nginx.conf -g 'daemon off;'
 
 From a shell (prints the command that runs nginx in the foreground):
 
     python deploy/nginx/render.py --out .run/nginx --port 8080 --accounts 127.0.0.1:8001 \
         --registrations 127.0.0.1:8002 --inductions 127.0.0.1:8003 --trs-sync 127.0.0.1:8004 \
-        --lp-api 127.0.0.1:8005 [--check]
+        --lp-api 127.0.0.1:8005 --portal 127.0.0.1:8006 [--check]
 
 out_dir receives gateway.conf (the substituted template), nginx.conf (the main file: pid, error log to
 stderr, temp paths under out_dir, events, http { mime types; gateway.conf }) and tmp/. It runs as root
@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 
 TEMPLATE = Path(__file__).with_name("gateway.conf.template")
-UPSTREAMS = ("accounts", "registrations", "inductions", "trs_sync", "lp_api")
+UPSTREAMS = ("accounts", "registrations", "inductions", "trs_sync", "lp_api", "portal")
 VARIABLES = ("GATEWAY_PORT", *(f"{name.upper()}_UPSTREAM" for name in UPSTREAMS))
 MIME_TYPES = (Path("/etc/nginx/mime.types"), Path("/usr/local/nginx/conf/mime.types"),
               Path("/opt/homebrew/etc/nginx/mime.types"), Path("/usr/local/etc/nginx/mime.types"))

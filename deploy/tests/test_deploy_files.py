@@ -7,7 +7,7 @@ import yaml
 
 DEPLOY = Path(__file__).resolve().parents[1]
 SERVICES = {"accounts": "accounts", "registrations": "registrations", "inductions": "inductions",
-            "trs-sync": "trs_sync", "lp-api": "lp_api"}
+            "trs-sync": "trs_sync", "lp-api": "lp_api", "portal": "portal"}
 
 
 def test_every_service_has_kubernetes_manifests():

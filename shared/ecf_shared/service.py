@@ -28,6 +28,7 @@ class ServiceDefinition:
     commands: dict[str, Callable[[Settings, list[str]], int]] = field(default_factory=dict)
     # Periodic jobs the worker runs beside its consumer: (name, object with run_forever(stop)) pairs.
     background: Callable[[Settings, Database], list[tuple[str, object]]] | None = None
+    outbox: bool = True  # False for a service that publishes no events (the portal): its worker runs no relay
 
     def settings(self) -> Settings:
         return self.settings_cls.from_env(service_name=self.name)
@@ -65,7 +66,7 @@ def web(defn: ServiceDefinition, settings: Settings) -> int:
 def build_workers(defn: ServiceDefinition, settings: Settings, *, consume: bool = True, relay: bool = True):
     db = defn.database(settings)
     runners = []
-    if relay:
+    if relay and defn.outbox:
         runners.append(("relay", OutboxRelay(db, settings.amqp_url, batch_size=settings.relay_batch_size,
                                              poll_seconds=settings.relay_poll_seconds)))
     if consume and defn.handlers is not None:

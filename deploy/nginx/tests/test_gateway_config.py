@@ -41,13 +41,13 @@ def test_only_the_templates_own_variables_are_substituted():
 def test_the_template_uses_exactly_the_documented_variables():
     names = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)\}", TEMPLATE.read_text()))
     assert names == {"GATEWAY_PORT", "ACCOUNTS_UPSTREAM", "REGISTRATIONS_UPSTREAM", "INDUCTIONS_UPSTREAM",
-                     "TRS_SYNC_UPSTREAM", "LP_API_UPSTREAM"}
+                     "TRS_SYNC_UPSTREAM", "LP_API_UPSTREAM", "PORTAL_UPSTREAM"}
 
 
 def test_render_writes_a_self_contained_main_config(tmp_path):
     conf = render(tmp_path, 18999, {"accounts": "127.0.0.1:8001", "registrations": "127.0.0.1:8002",
                                     "inductions": "127.0.0.1:8003", "trs-sync": "127.0.0.1:8004",
-                                    "lp-api": "127.0.0.1:8005"})
+                                    "lp-api": "127.0.0.1:8005", "portal": "127.0.0.1:8006"})
     assert conf == tmp_path.resolve() / "nginx.conf"
     main_conf, gateway = conf.read_text(), (tmp_path / "gateway.conf").read_text()
     assert "daemon" not in main_conf.replace("-g 'daemon off;'", "")
@@ -69,7 +69,7 @@ def test_render_refuses_missing_or_malformed_upstreams(tmp_path):
 def test_cli_prints_the_command_that_runs_nginx(tmp_path, capsys):
     assert main(["--out", str(tmp_path), "--port", "8080", "--accounts", "127.0.0.1:8001",
                  "--registrations", "127.0.0.1:8002", "--inductions", "127.0.0.1:8003",
-                 "--trs-sync", "127.0.0.1:8004", "--lp-api", "127.0.0.1:8005"]) == 0
+                 "--trs-sync", "127.0.0.1:8004", "--lp-api", "127.0.0.1:8005", "--portal", "127.0.0.1:8006"]) == 0
     out = tmp_path.resolve()
     assert capsys.readouterr().out.strip() == f"nginx -p {out} -c {out}/nginx.conf -g 'daemon off;'"
 
@@ -116,7 +116,7 @@ def gateway(tmp_path_factory):
     port = _free_port()
     out = tmp_path_factory.mktemp("gateway")
     conf = render(out, port, {"accounts": address, "registrations": address, "inductions": address,
-                              "trs_sync": closed, "lp_api": address})
+                              "trs_sync": closed, "lp_api": address, "portal": address})
     log = open(out / "nginx.log", "wb")
     nginx = subprocess.Popen(nginx_command(conf), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -190,11 +190,19 @@ def test_implausible_correlation_ids_are_replaced(gateway):
 def test_metrics_are_not_reachable_through_the_gateway(gateway):
     _Echo.seen.clear()
     for path in ("/accounts/metrics", "/trs-sync/metrics", "/inductions/metrics/", "/accounts/%6detrics",
-                 "/nowhere"):
+                 "/metrics", "/%6detrics"):
         status, headers, body = _request(f"{gateway}{path}")
         assert status == 404, path
         assert json.loads(body)["code"] == "not_found" and headers["X-Correlation-Id"]
     assert _Echo.seen == []
+
+
+def test_everything_else_reaches_the_portal_with_its_path(gateway):
+    for path in ("/", "/school/ects?q=ada", "/nowhere", "/api/v2/x"):
+        status, _, body = _request(f"{gateway}{path}", headers={"X-Forwarded-Prefix": "/spoofed"})
+        assert status == 200, path
+        seen = json.loads(body)
+        assert seen["path"] == path and seen["headers"].get("x-forwarded-prefix", "") == ""
 
 
 def test_oversized_bodies_are_refused_with_413(gateway):

@@ -23,8 +23,9 @@ log = get_logger("http")
 class ServiceContext:
     settings: Settings
     db: Database
-    verifier: TokenVerifier
+    verifier: TokenVerifier | None
     api: errors.JsonErrorsApi | None = None
+    uses_broker: bool = True  # /ready checks RabbitMQ only for services that use it
     extra_ready_checks: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     extras: dict = field(default_factory=dict)
 

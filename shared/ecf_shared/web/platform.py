@@ -36,8 +36,8 @@ def _check_broker(url: str) -> None:
 def ready():
     ctx = current_app.extensions["ecf"]
     checks = {}
-    for name, check in (("database", ctx.db.ping), ("broker", lambda: _check_broker(ctx.settings.amqp_url)),
-                        *ctx.extra_ready_checks):
+    broker = [("broker", lambda: _check_broker(ctx.settings.amqp_url))] if ctx.uses_broker else []
+    for name, check in (("database", ctx.db.ping), *broker, *ctx.extra_ready_checks):
         try:
             check()
             checks[name] = "ok"
