@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 STAMP := $(VENV)/.installed
-PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api services/portal deploy/stand-ins/kit deploy/stand-ins/trs deploy/stand-ins/dsi
+PACKAGES := shared services/accounts services/registrations services/inductions services/trs-sync services/lp-api services/portal deploy/stand-ins/kit deploy/stand-ins/trs deploy/stand-ins/dsi deploy/stand-ins/notify
 
 .PHONY: up test faults bench load install topology-export compose-config clean
 
