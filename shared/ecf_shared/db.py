@@ -82,6 +82,23 @@ class Database:
             self.engine.dispose()
 
 
+def work_on_notify(db: Database, channel: str, work, stop, poll_seconds: float, *, started=None) -> None:
+    """LISTEN on `channel`, then until `stop` is set: call `work()` until it answers 0 (nothing left), and wait for
+    a NOTIFY on the channel or `poll_seconds`, whichever comes first. For a worker that the writing transaction
+    wakes on commit (`pg_notify` is transactional) and that polls as a fallback."""
+    import psycopg
+
+    with psycopg.connect(libpq_url(db.url), autocommit=True, connect_timeout=5) as listener:
+        listener.execute(f'LISTEN "{channel}"')
+        if started is not None:
+            started()
+        while not stop.is_set():
+            while work() and not stop.is_set():
+                pass
+            for _ in listener.notifies(timeout=poll_seconds, stop_after=1):
+                pass
+
+
 def lock_until_commit(session, key: str, *, shared: bool = False) -> None:
     """Take a transaction-scoped advisory lock on `key` (any string): concurrent transactions asking for the same
     key wait here until this one commits or rolls back (`shared` holders wait only for an exclusive one). For "find

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ecf_shared import contracts
 from ecf_shared.bus import amqp
 from ecf_shared.bus.tables import outbox
-from ecf_shared.db import Database, libpq_url
+from ecf_shared.db import Database, work_on_notify
 from ecf_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -109,14 +109,8 @@ class OutboxRelay:
 
     # --- running --------------------------------------------------------------------------
     def _run(self, stop: threading.Event) -> None:
-        with psycopg.connect(libpq_url(self.db.url), autocommit=True, connect_timeout=5) as listener:
-            listener.execute(f'LISTEN "{self.db.notify_channel}"')
-            log.info("relay_started", channel=self.db.notify_channel)
-            while not stop.is_set():
-                while self.publish_pending() and not stop.is_set():
-                    pass
-                for _ in listener.notifies(timeout=self.poll_seconds, stop_after=1):
-                    pass
+        work_on_notify(self.db, self.db.notify_channel, self.publish_pending, stop, self.poll_seconds,
+                       started=lambda: log.info("relay_started", channel=self.db.notify_channel))
 
     def run_forever(self, stop: threading.Event) -> None:
         try:

@@ -132,3 +132,13 @@ def make_vhost(rabbit):
 @pytest.fixture(scope="session")
 def token_issuer():
     return TokenIssuer()
+
+
+@pytest.fixture(scope="session")
+def notify_standin():
+    """The GOV.UK Notify stand-in on a loopback port for the whole session (reset it in your own fixture)."""
+    from ecf_shared.testing.notify import NotifyStandIn
+
+    standin = NotifyStandIn()
+    yield standin
+    standin.close()
