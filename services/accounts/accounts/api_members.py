@@ -45,8 +45,18 @@ class InvitationSchema(Schema):
     created_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
     cancelled_at = fields.DateTime(allow_none=True)
-    token = fields.String(metadata={"description": "Only when just sent: the single-use token for the invitee's link."})
-    accept_url = fields.String()
+
+
+class InvitationForInviteeSchema(Schema):
+    organisation_name = fields.String()
+    organisation_type = fields.String()
+    email = fields.String(metadata={"description": "The invited email address"})
+    role = fields.String()
+    state = fields.String(metadata={"description": "pending, expired, accepted or cancelled"})
+    expires_at = fields.DateTime()
+    account_exists = fields.Boolean(metadata={
+        "description": "Whether an account with the invited email exists; if not, accepting needs first_name and "
+                       "last_name"})
 
 
 class InvitationQuerySchema(Schema):
@@ -119,11 +129,6 @@ def _readable_organisation(uow, organisation_id) -> Organisation:
     return members.organisation(uow.session, str(organisation_id))
 
 
-def _with_link(view: dict, token: str) -> dict:
-    return {**view, "token": token,
-            "accept_url": f"{context().settings.public_base_url.rstrip('/')}/invitations/{token}/accept"}
-
-
 @blp.route("/organisations/<uuid:organisation_id>/members")
 class Members(MethodView):
     @blp.response(200, MemberSchema(many=True))
@@ -166,25 +171,26 @@ class Invitations(MethodView):
     @blp.arguments(InviteSchema)
     @blp.response(201, InvitationSchema)
     def post(self, body, organisation_id):
-        """Invite someone by email (approvers): a single-use token that expires."""
+        """Invite someone by email (approvers). The invitation email (GOV.UK Notify) carries the link with its
+        single-use token that expires; the token is in no answer."""
         ctx = context()
         with ctx.uow() as uow:
-            view, token = members.invite(uow, ctx.settings, current_principal(), str(organisation_id), body["email"],
-                                         body["role"])
+            view = members.invite(uow, ctx.settings, current_principal(), str(organisation_id), body["email"],
+                                  body["role"])
             uow.commit()
-        return _with_link(view, token)
+        return view
 
 
 @blp.route("/organisations/<uuid:organisation_id>/invitations/<uuid:invitation_id>/resend")
 class ResendInvitation(MethodView):
     @blp.response(200, InvitationSchema)
     def post(self, organisation_id, invitation_id):
-        """Send a waiting invitation again: a new token and expiry; the old link stops working."""
+        """Send a waiting invitation again: a new email with a new token and expiry; the old link stops working."""
         ctx = context()
         with ctx.uow() as uow:
-            view, token = members.resend(uow, ctx.settings, current_principal(), str(organisation_id), str(invitation_id))
+            view = members.resend(uow, ctx.settings, current_principal(), str(organisation_id), str(invitation_id))
             uow.commit()
-        return _with_link(view, token)
+        return view
 
 
 @blp.route("/organisations/<uuid:organisation_id>/invitations/<uuid:invitation_id>")
@@ -195,6 +201,17 @@ class Invitation(MethodView):
         with context().uow() as uow:
             members.cancel(uow, current_principal(), str(organisation_id), str(invitation_id))
             uow.commit()
+
+
+@blp.route("/invitations/<string:token>")
+@public
+class InvitationForInvitee(MethodView):
+    @blp.response(200, InvitationForInviteeSchema)
+    def get(self, token):
+        """What the invitation link's page shows (the token is the link's secret): the organisation's name and type,
+        the invited email and role, the state, the expiry, and whether the invitee already has an account."""
+        with context().uow() as uow:
+            return members.invitation_for_invitee(uow.session, token)
 
 
 @blp.route("/invitations/<string:token>/accept")

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from accounts.settings import AccountsSettings
+from ecf_shared.emails.sender import background_runners
 from ecf_shared.service import ServiceDefinition
 
 
@@ -48,7 +49,8 @@ DEFINITION = ServiceDefinition(
     package="accounts",
     settings_cls=AccountsSettings,
     migrations=Path(__file__).parent / "migrations",
-    handlers=None,
+    handlers=None,  # accounts consumes no events: its worker runs the outbox relay and the email sender
     commands={"seed-demo": seed_demo, "generate-key": generate_key, "import-gias": import_gias,
               "scenario": scenario},
+    background=background_runners,
 )

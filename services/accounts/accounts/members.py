@@ -1,7 +1,8 @@
 """Who belongs to an organisation: invitations, role changes, removals and the last-approver guard.
 
 Approvers (permission `manage_users`) invite by email with a single-use expiring token (stored only
-as a hash), resend or cancel invitations, change roles and remove members. An organisation never
+as a hash; the invitee gets it in the invitation email's link, the inviter never sees it), resend or cancel
+invitations, change roles and remove members. An organisation never
 loses its last approver: every change to its memberships first locks the organisation and its
 membership rows, so two concurrent changes cannot both pass the guard.
 """
@@ -17,6 +18,7 @@ from accounts import audit, contacts
 from accounts.domain.model import Invitation, Membership, Organisation, Session, User
 from ecf_shared.auth.actor import ORGANISATION_ACTOR_TYPES, Principal
 from ecf_shared.auth.authorisation import writable
+from ecf_shared.emails.outbox import long_date, queue_email
 from ecf_shared.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from ecf_shared.events.envelope import Actor
 
@@ -106,8 +108,20 @@ def list_invitations(db_session, organisation_id: str, *, include_finished: bool
     return [invitation_view(i) for i in q.order_by(Invitation.created_at.desc()).all()]
 
 
-def invite(uow, settings, principal: Principal, organisation_id: str, email: str, role: str) -> tuple[dict, str]:
-    """Invite someone by email; answers the invitation and its token (shown once, stored only hashed)."""
+ROLE_IN_A_SENTENCE = {"approver": "an approver", "end_user": "a user"}
+
+
+def _email_invitation(uow, settings, principal: Principal, org: Organisation, inv: Invitation, token: str) -> None:
+    """The invitation email, queued in this transaction; its link carries the token, removed once Notify has it."""
+    queue_email(uow, template="invitation", to=inv.email, reference=f"invitation-{inv.id}-{inv.sent_count}",
+                secret_fields=("accept_url",), personalisation={
+                    "organisation_name": org.name, "inviter_name": principal.name or principal.email,
+                    "role": ROLE_IN_A_SENTENCE.get(inv.role, inv.role), "expires_on": long_date(inv.expires_at),
+                    "accept_url": settings.portal_link(f"invitations/{token}")})
+
+
+def invite(uow, settings, principal: Principal, organisation_id: str, email: str, role: str) -> dict:
+    """Invite someone by email: the token goes only into the invitation email (and is stored only hashed)."""
     org, rows = lock_memberships(uow.session, _manage(principal, organisation_id))
     if org.status == "closed":
         raise Conflict("This organisation is closed.", code="organisation_closed")
@@ -134,7 +148,8 @@ def invite(uow, settings, principal: Principal, organisation_id: str, email: str
     actor = audit.record_by(uow.session, principal, org.id, action="invitation_sent", subject_type="invitation",
                             subject_id=inv.id, after={"email": email, "role": role, "expires_at": inv.expires_at})
     uow.publish("accounts.invitation.sent", _invitation_data(inv, existing_user.id if existing_user else None), actor=actor)
-    return invitation_view(inv), token
+    _email_invitation(uow, settings, principal, org, inv, token)
+    return invitation_view(inv)
 
 
 def _pending_invitation(db_session, organisation_id: str, invitation_id: str) -> Invitation:
@@ -147,10 +162,10 @@ def _pending_invitation(db_session, organisation_id: str, invitation_id: str) ->
     return inv
 
 
-def resend(uow, settings, principal: Principal, organisation_id: str, invitation_id: str) -> tuple[dict, str]:
-    """A new token and a new expiry: the previous link stops working."""
+def resend(uow, settings, principal: Principal, organisation_id: str, invitation_id: str) -> dict:
+    """A new email with a new token and a new expiry: the previous link stops working."""
     target = _manage(principal, organisation_id)
-    organisation(uow.session, target)
+    org = organisation(uow.session, target)
     inv = _pending_invitation(uow.session, target, invitation_id)
     before = {"expires_at": inv.expires_at, "sent_count": inv.sent_count}
     token = secrets.token_urlsafe(32)
@@ -162,7 +177,8 @@ def resend(uow, settings, principal: Principal, organisation_id: str, invitation
                             after={"expires_at": inv.expires_at, "sent_count": inv.sent_count})
     user = _active_user_by_email(uow.session, inv.email)
     uow.publish("accounts.invitation.sent", _invitation_data(inv, user.id if user else None), actor=actor)
-    return invitation_view(inv), token
+    _email_invitation(uow, settings, principal, org, inv, token)
+    return invitation_view(inv)
 
 
 def cancel(uow, principal: Principal, organisation_id: str, invitation_id: str) -> None:
@@ -172,6 +188,18 @@ def cancel(uow, principal: Principal, organisation_id: str, invitation_id: str) 
     inv.cancelled_at = _now()
     audit.record_by(uow.session, principal, target, action="invitation_cancelled", subject_type="invitation",
                     subject_id=inv.id, before={"state": "pending"}, after={"state": "cancelled"})
+
+
+def invitation_for_invitee(db_session, token: str) -> dict:
+    """What the invitation link's page shows the invitee: the organisation's name and type, the invited email and
+    role, the state and expiry, and whether an account with that email exists (if not, accepting asks for names)."""
+    inv = db_session.query(Invitation).filter_by(token_hash=hash_token(token)).first()
+    if inv is None:
+        raise NotFound("This invitation link is not valid.", code="invitation_not_found")
+    org = organisation(db_session, inv.organisation_id)
+    return {"organisation_name": org.name, "organisation_type": org.type, "email": inv.email, "role": inv.role,
+            "state": invitation_view(inv)["state"], "expires_at": inv.expires_at,
+            "account_exists": _active_user_by_email(db_session, inv.email) is not None}
 
 
 def accept(uow, token: str, principal: Principal | None, *, first_name: str | None = None,

@@ -1,10 +1,10 @@
 from dataclasses import dataclass
 
-from ecf_shared.settings import Settings
+from ecf_shared.emails.settings import EmailSettings
 
 
 @dataclass(frozen=True)
-class AccountsSettings(Settings):
+class AccountsSettings(EmailSettings):
     service_name: str = "accounts"
     jwt_private_key: str = ""  # PEM (or JWT_PRIVATE_KEY_FILE names a file holding it)
     access_token_ttl_seconds: int = 300
@@ -12,6 +12,7 @@ class AccountsSettings(Settings):
     persona_signin_enabled: bool = False
     public_base_url: str = "http://127.0.0.1:8080/accounts"
     invitation_ttl_seconds: int = 7 * 24 * 3600
+    notify_template_invitation: str = ""  # GOV.UK Notify template of the invitation email
     scenarios_enabled: bool = False  # the admin endpoint that creates demo scenarios
     # DfE Sign-in (OpenID Connect); sign-in with it is off while DSI_ISSUER_URL is empty.
     dsi_issuer_url: str = ""

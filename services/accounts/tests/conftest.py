@@ -84,6 +84,14 @@ def audit_rows(svc, **where):
         return [dict(r._mapping) for r in conn.exec_driver_sql(sql + " order by at, id", where)]
 
 
+def invitation_token(svc, email: str) -> str:
+    """The token in the newest invitation email queued to `email` (the inviter's answer never holds it)."""
+    from ecf_shared.testing.notify import queued_emails
+
+    link = [e for e in queued_emails(svc.db, "invitation") if e["recipient"] == email][-1]["personalisation"]["accept_url"]
+    return link.rsplit("/invitations/", 1)[1]
+
+
 def contacts_events(svc) -> list[dict]:
     """accounts.school_contacts.changed events, less those the demo seed published."""
     return [e for e in svc.outbox_events("accounts.school_contacts.changed")

@@ -3,7 +3,8 @@ is sent (by the worker's EmailSender) however long GOV.UK Notify takes to come b
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Iterable, Mapping
 
 from sqlalchemy import text
@@ -38,6 +39,15 @@ def queue_email(uow: UnitOfWork, *, template: str, to: str, personalisation: Map
     return result is not None
 
 
-def long_date(day: date) -> str:
-    """A date as GOV.UK writes it in a sentence: 9 December 2026."""
+def long_date(day: date | datetime) -> str:
+    """A date as GOV.UK writes it in a sentence: 9 December 2026 (a moment: its day in England)."""
+    if isinstance(day, datetime):
+        day = day.astimezone(_england()).date()
     return f"{day.day} {day:%B %Y}"
+
+
+def _england():
+    try:
+        return ZoneInfo("Europe/London")
+    except ZoneInfoNotFoundError:  # no time zone database on this machine: UTC is at most an hour out
+        return timezone.utc
