@@ -176,7 +176,7 @@ class Ects(MethodView):
     def post(self, body):
         """Register an ECT at a school (the TRN and date of birth are checked against TRS)."""
         with context().uow() as uow:
-            return commands.register_ect(uow, current_principal(), body, _lookup())
+            return commands.register_ect(uow, current_principal(), body, _lookup(), context().settings)
 
     @blp.arguments(SchoolQuerySchema, location="query")
     @blp.response(200, EctSchema(many=True))
@@ -199,7 +199,7 @@ def register_ects_in_bulk():
     school_id = request.args.get("school_id") or request.form.get("school_id")
     rows = read_rows(request, RegisterEctSchema, ECT_REGISTRATIONS)
     with context().uow() as uow:
-        return commands.bulk_register(uow, current_principal(), school_id, rows, _lookup())
+        return commands.bulk_register(uow, current_principal(), school_id, rows, _lookup(), context().settings)
 
 
 @blp.route("/ects/<uuid:ect_id>")
@@ -245,7 +245,7 @@ class Mentors(MethodView):
     def post(self, body):
         """Register a mentor at a school (checked against TRS); a mentor may mentor at several schools."""
         with context().uow() as uow:
-            return mentors.register_mentor(uow, current_principal(), body, _lookup())
+            return mentors.register_mentor(uow, current_principal(), body, _lookup(), context().settings)
 
     @blp.arguments(SchoolQuerySchema, location="query")
     @blp.response(200, MentorSchema(many=True))
@@ -266,7 +266,8 @@ def register_mentors_in_bulk():
     school_id = request.args.get("school_id") or request.form.get("school_id")
     rows = read_rows(request, RegisterMentorSchema, MENTOR_REGISTRATIONS)
     with context().uow() as uow:
-        return mentors.bulk_register_mentors(uow, current_principal(), school_id, rows, _lookup())
+        return mentors.bulk_register_mentors(uow, current_principal(), school_id, rows, _lookup(),
+                                             context().settings)
 
 
 @blp.route("/mentors/<uuid:mentor_id>")

@@ -13,8 +13,10 @@ from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
 from ecf_shared.errors import AppError
 from ecf_shared.uow import UnitOfWork
+from ecf_shared.emails.settings import EmailSettings
 from registrations import audit, integrity, payloads, views
 from registrations.bulk_csv import check_every_row
+from registrations.confirmations import confirm_bulk_registration, confirm_registration
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, SchoolCopy, Teacher, TrainingPeriod
 from registrations.partnerships import linked, train_through_partnership
@@ -85,15 +87,17 @@ def _check_not_registered(uow, trn: str, school_id: str, moving: bool, started_o
     return teacher, open_period
 
 
-def register_ect(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) -> dict:
+def register_ect(uow: UnitOfWork, principal: Principal, cmd: dict, lookup, settings: EmailSettings) -> dict:
     school = school_for(uow, principal, cmd.get("school_id"))
     checked = check_ect(uow, principal, school, cmd, lookup)
     view = write_ect(uow, principal, school, checked)
+    confirm_registration(uow, settings, principal, school, "ect", view)
     integrity.commit(uow)
     return view
 
 
-def bulk_register(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]], lookup) -> list[dict]:
+def bulk_register(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]], lookup,
+                  settings: EmailSettings) -> list[dict]:
     """`rows` pairs each CSV line number with its parsed command or the error parsing it. All or nothing. A row may
     confirm the teacher is moving here from another school (`moving_from_another_school`), as a single one can."""
     school = school_for(uow, principal, school_id)
@@ -101,6 +105,7 @@ def bulk_register(uow: UnitOfWork, principal: Principal, school_id, rows: list[t
                               key=lambda cmd: cmd["trn"], key_field="trn", nothing_done="nothing was registered",
                               checked_key=lambda checked: checked.trn)
     views_ = [write_ect(uow, principal, school, c) for c in checked]
+    confirm_bulk_registration(uow, settings, principal, school, "ect", views_)
     integrity.commit(uow)
     return views_
 

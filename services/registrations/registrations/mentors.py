@@ -8,7 +8,9 @@ from ecf_shared.auth.actor import Principal
 from ecf_shared.errors import AppError, Conflict, Invalid
 from ecf_shared.uow import UnitOfWork
 from registrations import audit, integrity, payloads, views
+from ecf_shared.emails.settings import EmailSettings
 from registrations.bulk_csv import check_every_row
+from registrations.confirmations import confirm_bulk_registration, confirm_registration
 from registrations.commands import DEFAULT_SCHEDULE, school_for
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher, TrainingPeriod
@@ -22,15 +24,16 @@ class CheckedMentor:
     record: dict  # trs-sync's record of the teacher (a merged TRN followed to the current one)
 
 
-def register_mentor(uow: UnitOfWork, principal: Principal, cmd: dict, lookup) -> dict:
+def register_mentor(uow: UnitOfWork, principal: Principal, cmd: dict, lookup, settings: EmailSettings) -> dict:
     school = school_for(uow, principal, cmd.get("school_id"))
     view = write_mentor(uow, principal, school, check_mentor(uow, principal, school, cmd, lookup))
+    confirm_registration(uow, settings, principal, school, "mentor", view)
     integrity.commit(uow)
     return view
 
 
 def bulk_register_mentors(uow: UnitOfWork, principal: Principal, school_id, rows: list[tuple[int, dict | AppError]],
-                          lookup) -> list[dict]:
+                          lookup, settings: EmailSettings) -> list[dict]:
     """`rows` pairs each CSV line number with its parsed command or the error parsing it. Every row is checked first,
     TRS included; any error writes nothing."""
     school = school_for(uow, principal, school_id)
@@ -38,6 +41,7 @@ def bulk_register_mentors(uow: UnitOfWork, principal: Principal, school_id, rows
                               key=lambda cmd: cmd["trn"], key_field="trn", nothing_done="nothing was registered",
                               checked_key=lambda checked: checked.record["trn"])
     views_ = [write_mentor(uow, principal, school, c) for c in checked]
+    confirm_bulk_registration(uow, settings, principal, school, "mentor", views_)
     integrity.commit(uow)
     return views_
 
