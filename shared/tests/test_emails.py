@@ -261,6 +261,9 @@ def test_without_an_api_key_the_worker_runs_no_sender_and_says_so_once(mail_db):
                                                                   f"{'1' * 12}-{'2' * 8}-2222-4222-8222-{'2' * 12}"}),
                                           mail_db)
     assert name == "email-sender" and isinstance(runner, EmailSender)
+    with structlog.testing.capture_logs() as logs:
+        assert background_runners(EmailSettings.from_env({"NOTIFY_API_KEY": "not-a-key"}), mail_db) == []
+    assert [(entry["event"], entry["log_level"]) for entry in logs] == [("email_sender_off", "error")]
 
 
 def test_settings_map_template_names_to_notify_ids_and_build_portal_links():

@@ -15,6 +15,7 @@ email's unique reference, and marks the email sent with that one instead of send
 from __future__ import annotations
 
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -204,4 +205,18 @@ def background_runners(settings: EmailSettings, db: Database) -> list[tuple[str,
     if not settings.notify_api_key:
         log.info("email_sender_off", reason="NOTIFY_API_KEY is not set", effect="queued emails wait in email_outbox")
         return []
+    if not _looks_like_a_notify_key(settings.notify_api_key):
+        log.error("email_sender_off", reason="NOTIFY_API_KEY is not a Notify API key ({key_name}-{service_id}-{secret})",
+                  effect="queued emails wait in email_outbox")
+        return []
     return [("email-sender", EmailSender.from_settings(settings, db))]
+
+
+def _looks_like_a_notify_key(key: str) -> bool:
+    """The client takes the service id and the secret (two UUIDs) from the end of the key."""
+    try:
+        uuid.UUID(key[-73:-37])
+        uuid.UUID(key[-36:])
+    except ValueError:
+        return False
+    return len(key) >= 74 and key[-37] == "-" and key[-74] == "-"
