@@ -1,4 +1,4 @@
-"""The running system as tests see it: the gateway, the demo data and the TRS stand-in's test hooks."""
+"""The running system as tests see it: the gateway, the demo data and the TRS and Notify stand-ins' test hooks."""
 import sys
 import time
 from pathlib import Path
@@ -18,6 +18,7 @@ class System:
         self.env = env
         self.gateway = cfg.gateway_url
         self.trs = f"http://127.0.0.1:{cfg.port(stack.TRS_STANDIN_OFFSET)}"
+        self.notify = f"http://127.0.0.1:{cfg.port(stack.NOTIFY_STANDIN_OFFSET)}"
 
     def org(self, key: str) -> str:
         return self.demo["organisations"][key]["id"]
@@ -88,6 +89,10 @@ class System:
 
     def seed_trs(self, *persons: dict) -> None:
         requests.post(f"{self.trs}/_test/persons", json={"persons": list(persons)}, timeout=5).raise_for_status()
+
+    def emails(self, **query) -> list[dict]:
+        """What the services sent through GOV.UK Notify (its stand-in), newest first."""
+        return requests.get(f"{self.notify}/_test/emails", params=query, timeout=5).json()["emails"]
 
     def trs_puts(self, trn: str | None = None) -> list[dict]:
         found = requests.get(f"{self.trs}/_test/requests", timeout=5).json()["requests"]

@@ -28,6 +28,8 @@ SERVICES = [  # (service, package, port offset)
 ]
 TRS_STANDIN_OFFSET = 10
 DSI_STANDIN_OFFSET = 11
+NOTIFY_STANDIN_OFFSET = 12
+NOTIFY_STANDIN = ROOT / "deploy" / "stand-ins" / "notify"
 
 
 @dataclass
@@ -107,8 +109,11 @@ class StackConfig:
             "SIGNIN_CLIENT_ID": "portal",
             "SIGNIN_CLIENT_SECRET": local["signin_client_secret"],
             "SIGNIN_REDIRECT_URIS": f"{self.gateway_url}/sign-in/callback",
-            # The DfE Sign-in stand-in runs from the work tree even where it is not pip-installed.
-            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "deploy" / "stand-ins" / "dsi"),
+            "NOTIFY_STANDIN_PORT": str(self.port(NOTIFY_STANDIN_OFFSET)),
+            **notify_env(f"http://127.0.0.1:{self.port(NOTIFY_STANDIN_OFFSET)}"),
+            "PORTAL_URL": self.gateway_url,  # the portal is served at the gateway's root; emails link to it
+            # The DfE Sign-in and Notify stand-ins run from the work tree even where they are not pip-installed.
+            "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "deploy" / "stand-ins" / "dsi"), str(NOTIFY_STANDIN),
                                                       env.get("PYTHONPATH", "")) if p),
             "LP_TOKEN_HASH_KEY": env.get("LP_TOKEN_HASH_KEY", "local-only-lp-token-hash-key"),
             "PATH": f"{Path(sys.executable).parent}:/usr/sbin:{env.get('PATH', '')}",
@@ -116,6 +121,17 @@ class StackConfig:
         for name, _pkg, offset in SERVICES:
             env[f"{name.upper().replace('-', '_')}_PORT"] = str(self.port(offset))
         return env
+
+
+def notify_env(base_url: str) -> dict:
+    """The services send through the Notify stand-in with its local key and the template ids it holds."""
+    if str(NOTIFY_STANDIN) not in sys.path:
+        sys.path.append(str(NOTIFY_STANDIN))
+    from notify_standin.settings import LOCAL_API_KEY
+
+    templates = json.loads((NOTIFY_STANDIN / "notify_standin" / "templates.json").read_text())["templates"]
+    return {"NOTIFY_API_KEY": LOCAL_API_KEY, "NOTIFY_BASE_URL": base_url,
+            **{f"NOTIFY_TEMPLATE_{t['name'].upper()}": t["id"] for t in templates}}
 
 
 def _say(message: str) -> None:
@@ -198,6 +214,8 @@ def wait_ready(cfg: StackConfig, process: subprocess.Popen | None = None, timeou
     pending += [f"{cfg.gateway_url}/health", f"http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}/_test/requests"]
     if "dsi-standin" not in skip:
         pending.append(f"http://127.0.0.1:{cfg.port(DSI_STANDIN_OFFSET)}/health")
+    if "notify-standin" not in skip:
+        pending.append(f"http://127.0.0.1:{cfg.port(NOTIFY_STANDIN_OFFSET)}/_status")
     deadline = time.monotonic() + timeout
     while pending:
         if process is not None and process.poll() is not None:
@@ -263,7 +281,8 @@ def banner(cfg: StackConfig, demo: dict) -> str:
              f"  inductions         {g}/inductions/openapi.json",
              f"  trs-sync           {g}/trs-sync/openapi.json",
              f"  lead provider API  {g}/api/v3/participants/ecf   (v3 document: {g}/api/v3/openapi.json)",
-             f"  TRS stand-in       http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}", "",
+             f"  TRS stand-in       http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}",
+             f"  Emails sent (GOV.UK Notify stand-in): http://127.0.0.1:{cfg.port(NOTIFY_STANDIN_OFFSET)}/", "",
              "Demo personas (sign in with POST /accounts/sign-in/persona {\"email\": ...}):"]
     lines += [f"  {p['email']:<28} {p['note']}" for p in demo["personas"]]
     lines += ["", "Demo lead provider API tokens:"]
