@@ -8,12 +8,16 @@ from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
 from registrations import changes, commands, leaving, mentors, views
 from registrations.bulk_csv import ECT_REGISTRATIONS, LEAVERS, MENTOR_REGISTRATIONS, read_rows
+from registrations.domain.listing import SORTS, STATUSES, Listing
 from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
 
 blp = Blueprint("registrations", __name__, description="ECT and mentor registrations, mentorships and training")
 
 TRN = fields.String(required=True, validate=validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits."))
 SCHOOL_ID = fields.UUID(load_default=None, metadata={"description": "Required in blended mode; hat mode uses the acting school."})
+MOVING = fields.Boolean(load_default=False, metadata={
+    "description": "Confirms the teacher is moving here from a school where they are still registered: that "
+                   "registration ends the day before this one starts."})
 
 
 class RegisterEctSchema(Schema):
@@ -27,9 +31,7 @@ class RegisterEctSchema(Schema):
     training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     lead_provider_id = fields.UUID(load_default=None)
     cohort = fields.Integer(required=True, validate=validate.Range(min=2021, max=2100))
-    moving_from_another_school = fields.Boolean(load_default=False, metadata={
-        "description": "Confirms the teacher is moving here from a school where they are still registered: that "
-                       "registration ends the day before this one starts."})
+    moving_from_another_school = MOVING
 
 
 class RegisterMentorSchema(Schema):
@@ -106,16 +108,29 @@ class _TeacherAtSchoolSchema(Schema):
     training_status = fields.String(allow_none=True)
     registered_by = fields.Nested(PersonSchema)
     warnings = fields.List(fields.String())
+    status = fields.String(metadata={"description": "current (not finished, or finishing after today) or left"})
+    school_name = fields.String(allow_none=True)
+    lead_provider_name = fields.String(allow_none=True)
+    delivery_partner_name = fields.String(allow_none=True)
 
 
 class EctSchema(_TeacherAtSchoolSchema):
     working_pattern = fields.String()
     appropriate_body_id = fields.String(allow_none=True)
+    appropriate_body_name = fields.String(allow_none=True)
     mentor_id = fields.String(allow_none=True)
+    mentor_name = fields.String(allow_none=True, metadata={"description": "the mentor of the ECT's open mentorship"})
+
+
+class MenteeSchema(Schema):
+    id = fields.String(metadata={"description": "the ECT registration"})
+    teacher_id = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
 
 
 class MentorSchema(_TeacherAtSchoolSchema):
-    pass
+    mentees = fields.List(fields.Nested(MenteeSchema), metadata={"description": "the ECTs of open mentorships"})
 
 
 class MentorshipSchema(Schema):
@@ -161,12 +176,35 @@ class SchoolQuerySchema(Schema):
     school_id = fields.UUID()
 
 
+class ListQuerySchema(SchoolQuerySchema):
+    q = fields.String(validate=[validate.Length(max=200), validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL.")],
+                      metadata={"description": "a name (first, last or \"first last\", any case, part of it) or a TRN "
+                                               "(7 digits exactly, fewer: the TRNs starting with them)"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "current: not finished, or finishing after today; left: finished on or before today; "
+                       "absent: all"})
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(SORTS), metadata={
+        "description": "created_at (registration order, the default) or name (last name, first name, TRN)"})
+
+
 class AuditQuerySchema(Schema):
     subject = fields.UUID(required=True, metadata={"description": "an ECT or mentor registration id, or a teacher id"})
 
 
 def _lookup():
     return context().extras["teacher_lookup"]
+
+
+def _page(read, query: dict, pagination_parameters) -> list[dict]:
+    """One page of a list; flask-smorest is told how many rows all the pages hold (its X-Pagination header)."""
+    listing = Listing(q=query.get("q"), status=query.get("status"), sort=query["sort"], page=pagination_parameters.page,
+                      page_size=pagination_parameters.page_size)
+    with context().uow() as uow:
+        items, pagination_parameters.item_count = read(uow, current_principal(), listing, school_id=query.get("school_id"))
+        return items
+
+
+LIST_PAGES = dict(page_size=views.LIST_LIMIT, max_page_size=views.LIST_LIMIT)
 
 
 @blp.route("/ects")
@@ -178,12 +216,13 @@ class Ects(MethodView):
         with context().uow() as uow:
             return commands.register_ect(uow, current_principal(), body, _lookup())
 
-    @blp.arguments(SchoolQuerySchema, location="query")
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, EctSchema(many=True))
-    def get(self, query):
-        """ECTs at the schools I may read (hat: the acting school; blended: all mine, or one by school_id)."""
-        with context().uow() as uow:
-            return views.ects(uow, current_principal(), school_id=query.get("school_id"))
+    @blp.paginate(**LIST_PAGES)
+    def get(self, query, pagination_parameters):
+        """ECTs at the schools I may read (hat: the acting school; blended: all mine, or one by school_id), searched
+        by name or TRN, current or left, a page at a time (X-Pagination header)."""
+        return _page(views.ect_page, query, pagination_parameters)
 
 
 @blp.route("/ects/bulk", methods=["POST"])
@@ -209,7 +248,6 @@ class Ect(MethodView):
         """One ECT registration, if it is at a school I may read."""
         with context().uow() as uow:
             return views.one(views.ects(uow, current_principal(), ect_id=ect_id), "ECT registration")
-
 
 @blp.route("/ects/<uuid:ect_id>/leave", methods=["POST"])
 @blp.arguments(LeaveSchema)
@@ -247,12 +285,12 @@ class Mentors(MethodView):
         with context().uow() as uow:
             return mentors.register_mentor(uow, current_principal(), body, _lookup())
 
-    @blp.arguments(SchoolQuerySchema, location="query")
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, MentorSchema(many=True))
-    def get(self, query):
-        """Mentors at the schools I may read."""
-        with context().uow() as uow:
-            return views.mentors(uow, current_principal(), school_id=query.get("school_id"))
+    @blp.paginate(**LIST_PAGES)
+    def get(self, query, pagination_parameters):
+        """Mentors at the schools I may read, searched by name or TRN, current or left, a page at a time."""
+        return _page(views.mentor_page, query, pagination_parameters)
 
 
 @blp.route("/mentors/bulk", methods=["POST"])
@@ -276,7 +314,6 @@ class Mentor(MethodView):
         """One mentor registration, if it is at a school I may read."""
         with context().uow() as uow:
             return views.one(views.mentors(uow, current_principal(), mentor_id=mentor_id), "mentor registration")
-
 
 @blp.route("/mentors/<uuid:mentor_id>/leave", methods=["POST"])
 @blp.arguments(LeaveSchema)
