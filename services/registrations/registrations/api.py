@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from registrations import changes, commands, leaving, mentors, views
+from registrations import changes, commands, eligibility, leaving, mentors, views
 from registrations.bulk_csv import ECT_REGISTRATIONS, LEAVERS, MENTOR_REGISTRATIONS, read_rows
 from registrations.domain.listing import SORTS, STATUSES, Listing
 from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
@@ -31,6 +31,16 @@ class RegisterEctSchema(Schema):
     training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     lead_provider_id = fields.UUID(load_default=None)
     cohort = fields.Integer(required=True, validate=validate.Range(min=2021, max=2100))
+    moving_from_another_school = MOVING
+
+
+class CheckMentorSchema(Schema):
+    school_id = SCHOOL_ID
+    trn = TRN
+    date_of_birth = fields.Date(required=True)
+
+
+class CheckEctSchema(CheckMentorSchema):
     moving_from_another_school = MOVING
 
 
@@ -133,6 +143,24 @@ class MentorSchema(_TeacherAtSchoolSchema):
     mentees = fields.List(fields.Nested(MenteeSchema), metadata={"description": "the ECTs of open mentorships"})
 
 
+class RegisteredElsewhereSchema(Schema):
+    school_name = fields.String(allow_none=True)
+    started_on = fields.Date()
+
+
+class EligibleSchema(Schema):
+    trn = fields.String(metadata={"description": "TRS's current TRN (a merged one is followed)"})
+    first_name = fields.String()
+    last_name = fields.String()
+    date_of_birth = fields.Date(allow_none=True)
+    qts_awarded_on = fields.Date(allow_none=True)
+    induction_status = fields.String(allow_none=True, metadata={"description": "as TRS holds it"})
+    warnings = fields.List(fields.String())
+    registered_elsewhere = fields.Nested(RegisteredElsewhereSchema, allow_none=True, metadata={
+        "description": "the open registration at another school the teacher is moving from (ECTs, when the move "
+                       "is confirmed)"})
+
+
 class MentorshipSchema(Schema):
     mentorship_id = fields.String()
     ect_id = fields.String()
@@ -225,6 +253,18 @@ class Ects(MethodView):
         return _page(views.ect_page, query, pagination_parameters)
 
 
+@blp.route("/ects/check", methods=["POST"])
+@blp.arguments(CheckEctSchema)
+@blp.response(200, EligibleSchema)
+def check_ect(body):
+    """May this teacher be registered as an ECT here? The checks registering runs about the teacher (TRS, induction
+    not completed, not prohibited, not registered here, nor elsewhere unless moving), answering the refusal
+    registering would give; nothing is written. A 409 registered_elsewhere names the other school in
+    details.registered_elsewhere; confirming the move answers it in registered_elsewhere instead."""
+    with context().uow() as uow:
+        return eligibility.check_ect(uow, current_principal(), body, _lookup())
+
+
 @blp.route("/ects/bulk", methods=["POST"])
 @accepts_any_body
 @blp.response(201, EctSchema(many=True))
@@ -291,6 +331,16 @@ class Mentors(MethodView):
     def get(self, query, pagination_parameters):
         """Mentors at the schools I may read, searched by name or TRN, current or left, a page at a time."""
         return _page(views.mentor_page, query, pagination_parameters)
+
+
+@blp.route("/mentors/check", methods=["POST"])
+@blp.arguments(CheckMentorSchema)
+@blp.response(200, EligibleSchema)
+def check_mentor(body):
+    """May this teacher be registered as a mentor here? The checks registering runs about the teacher (TRS, not
+    prohibited, not a mentor here already), answering the refusal registering would give; nothing is written."""
+    with context().uow() as uow:
+        return eligibility.check_mentor(uow, current_principal(), body, _lookup())
 
 
 @blp.route("/mentors/bulk", methods=["POST"])

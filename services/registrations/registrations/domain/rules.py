@@ -40,12 +40,15 @@ def check_start_date(started_on: date, today: date) -> None:
         raise Invalid("The start date is too far ahead.", fields={"started_on": ["Must be within a year from today."]})
 
 
-def already_registered(at_this_school: bool) -> Conflict:
+def already_registered(at_this_school: bool, elsewhere: dict | None = None) -> Conflict:
+    """`elsewhere`: the other school's name and when the teacher started there ({school_name, started_on}), so the
+    school can be asked whether the teacher is moving to it."""
     if at_this_school:
         return Conflict("This teacher is already registered as an ECT at your school.", code="already_registered_here")
     return Conflict("This teacher has an open ECT registration at another school. If they are moving to your school, "
                     "confirm the move (moving_from_another_school) and that registration will end the day before they "
-                    "start with you; otherwise ask that school to record that they have left.", code="registered_elsewhere")
+                    "start with you; otherwise ask that school to record that they have left.", code="registered_elsewhere",
+                    details={"registered_elsewhere": elsewhere} if elsewhere else None)
 
 
 def check_after_earlier_registrations(started_on: date, last_finished_on: date | None) -> None:
