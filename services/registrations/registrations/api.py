@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from registrations import changes, commands, eligibility, leaving, mentors, views
+from registrations import changes, choices, commands, eligibility, leaving, mentors, views
 from registrations.bulk_csv import ECT_REGISTRATIONS, LEAVERS, MENTOR_REGISTRATIONS, read_rows
 from registrations.domain.listing import SORTS, STATUSES, Listing
 from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
@@ -159,6 +159,30 @@ class EligibleSchema(Schema):
     registered_elsewhere = fields.Nested(RegisteredElsewhereSchema, allow_none=True, metadata={
         "description": "the open registration at another school the teacher is moving from (ECTs, when the move "
                        "is confirmed)"})
+
+
+class AppropriateBodyChoiceSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String(metadata={"description": "teaching_school_hub, national or local_authority"})
+
+
+class LeadProviderChoiceSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class LastEctChoicesSchema(Schema):
+    appropriate_body_id = fields.String(allow_none=True)
+    training_programme = fields.String(allow_none=True)
+    lead_provider_id = fields.String(allow_none=True)
+
+
+class ChoicesSchema(Schema):
+    appropriate_bodies = fields.List(fields.Nested(AppropriateBodyChoiceSchema))
+    lead_providers = fields.List(fields.Nested(LeadProviderChoiceSchema))
+    last_ect_choices = fields.Nested(LastEctChoicesSchema, allow_none=True, metadata={
+        "description": "the choices of the school's most recently registered ECT (its latest training)"})
 
 
 class MentorshipSchema(Schema):
@@ -405,6 +429,15 @@ def correct_teacher(body, teacher_id):
     """Correct a teacher's name, or the email the school holds for them."""
     with context().uow() as uow:
         return changes.correct_details(uow, current_principal(), teacher_id, body)
+
+
+@blp.route("/schools/<uuid:school_id>/choices", methods=["GET"])
+@blp.response(200, ChoicesSchema)
+def school_choices(school_id):
+    """What the registration wizard offers the school: the appropriate bodies it may name, the open lead providers,
+    and the choices of its most recently registered ECT."""
+    with context().uow() as uow:
+        return choices.for_school(uow, current_principal(), school_id)
 
 
 @blp.route("/audit", methods=["GET"])
