@@ -15,6 +15,7 @@ blp = Blueprint("registrations", __name__, description="ECT and mentor registrat
 
 TRN = fields.String(required=True, validate=validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits."))
 SCHOOL_ID = fields.UUID(load_default=None, metadata={"description": "Required in blended mode; hat mode uses the acting school."})
+EMAIL = fields.Email(validate=validate.Length(max=320))
 MOVING = fields.Boolean(load_default=False, metadata={
     "description": "Confirms the teacher is moving here from a school where they are still registered: that "
                    "registration ends the day before this one starts."})
@@ -42,6 +43,16 @@ class CheckMentorSchema(Schema):
 
 class CheckEctSchema(CheckMentorSchema):
     moving_from_another_school = MOVING
+
+
+class EctChangeSchema(Schema):
+    email = EMAIL
+    working_pattern = fields.String(validate=validate.OneOf(WORKING_PATTERNS))
+    appropriate_body_id = fields.UUID()
+
+
+class MentorChangeSchema(Schema):
+    email = EMAIL
 
 
 class RegisterMentorSchema(Schema):
@@ -313,6 +324,14 @@ class Ect(MethodView):
         with context().uow() as uow:
             return views.one(views.ects(uow, current_principal(), ect_id=ect_id), "ECT registration")
 
+    @blp.arguments(EctChangeSchema)
+    @blp.response(200, EctSchema)
+    def patch(self, body, ect_id):
+        """Change the ECT's email, working pattern or appropriate body (audited; not once they have left)."""
+        with context().uow() as uow:
+            return changes.change_registration(uow, current_principal(), "ect", ect_id, body)
+
+
 @blp.route("/ects/<uuid:ect_id>/leave", methods=["POST"])
 @blp.arguments(LeaveSchema)
 @blp.response(200, LeftSchema)
@@ -388,6 +407,14 @@ class Mentor(MethodView):
         """One mentor registration, if it is at a school I may read."""
         with context().uow() as uow:
             return views.one(views.mentors(uow, current_principal(), mentor_id=mentor_id), "mentor registration")
+
+    @blp.arguments(MentorChangeSchema)
+    @blp.response(200, MentorSchema)
+    def patch(self, body, mentor_id):
+        """Change the mentor's email (audited; not once they have left)."""
+        with context().uow() as uow:
+            return changes.change_registration(uow, current_principal(), "mentor", mentor_id, body)
+
 
 @blp.route("/mentors/<uuid:mentor_id>/leave", methods=["POST"])
 @blp.arguments(LeaveSchema)
