@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable, writable
 from ecf_shared.errors import Conflict, Invalid, NotFound
+from ecf_shared.school_periods import registration_status
 from ecf_shared.uow import UnitOfWork
 from registrations import audit, integrity, payloads, views
 from registrations.commands import DEFAULT_SCHEDULE
 from registrations.domain import rules
-from registrations.domain.listing import registration_status
 from registrations.domain.model import EctPeriod, MentorPeriod, SchoolCopy, Teacher, TrainingPeriod
 from registrations.partnerships import linked, train_through_partnership
 from registrations.periods import PERIOD_CLASSES, current_training, for_change, insert, organisation

@@ -11,7 +11,8 @@ from sqlalchemy import func, or_
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable
 from ecf_shared.errors import NotFound
-from registrations.domain.listing import Listing, Search, parse_search, registration_status
+from ecf_shared.school_periods import registration_status
+from registrations.domain.listing import Listing, Search, parse_search
 from registrations.domain.model import (AuditEntry, EctPeriod, MentorPeriod, Mentorship, SchoolCopy, Teacher,
                                         TrainingPeriod)
 

@@ -1,11 +1,7 @@
-"""How a school's lists are searched and what counts as current (plain functions, no database)."""
-from datetime import date
-
+"""How a school's lists are searched and paged (plain functions, no database)."""
 import pytest
 
-from registrations.domain.listing import Listing, Search, parse_search, registration_status
-
-TODAY = date(2026, 12, 2)
+from registrations.domain.listing import Listing, Search, parse_search
 
 
 @pytest.mark.parametrize("q, expected", [
@@ -17,12 +13,6 @@ TODAY = date(2026, 12, 2)
     ("", None), ("   ", None), (None, None)])
 def test_digits_search_trns_and_anything_else_names(q, expected):
     assert parse_search(q) == expected
-
-
-@pytest.mark.parametrize("finished_on, status", [
-    (None, "current"), (date(2026, 12, 3), "current"), (date(2026, 12, 2), "left"), (date(2025, 7, 31), "left")])
-def test_a_registration_is_current_until_its_last_day_has_passed(finished_on, status):
-    assert registration_status(finished_on, TODAY) == status
 
 
 def test_pages_start_at_one():

@@ -3,17 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 STATUSES = ("current", "left")
 SORTS = ("created_at", "name")
 TRN_LENGTH = 7
 _DIGITS = re.compile(r"[0-9]+")
-
-
-def registration_status(finished_on: date | None, today: date) -> str:
-    """`current` while the registration has not finished (or finishes after today); `left` from its last day on."""
-    return "current" if finished_on is None or finished_on > today else "left"
 
 
 @dataclass(frozen=True)
