@@ -7,6 +7,7 @@ from ecf_shared.mapping import Mappers
 
 from inductions.domain.audit import AuditEntry, ManualHandlingItem
 from inductions.domain.model import Appeal, Exemption, Extension, Induction, InductionPeriod
+from inductions.domain.school_ects import SchoolEct
 
 metadata = MetaData()
 
@@ -92,6 +93,17 @@ manual_handling = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Read copy of ECT registrations' schools (migration 0003_school_ects), one row per ECT period.
+school_ects = Table(
+    "school_ects", metadata,
+    Column("ect_period_id", UUID(as_uuid=False), primary_key=True),
+    Column("trn", String(7), nullable=False, index=True),
+    Column("school_id", UUID(as_uuid=False), nullable=False),
+    Column("started_on", Date),
+    Column("finished_on", Date),
+    Column("as_of", DateTime(timezone=True), nullable=False),
+)
+
 
 def _map(mapper_registry: registry) -> None:
     mapper_registry.map_imperatively(InductionPeriod, induction_periods)
@@ -106,6 +118,7 @@ def _map(mapper_registry: registry) -> None:
     })
     mapper_registry.map_imperatively(AuditEntry, audit_entries)
     mapper_registry.map_imperatively(ManualHandlingItem, manual_handling)
+    mapper_registry.map_imperatively(SchoolEct, school_ects)
 
 
 start_mappers = Mappers(_map).start

@@ -8,7 +8,7 @@ from ecf_shared.errors import Forbidden
 from ecf_shared.induction_transitions import TRANSITIONS
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
-from inductions import commands
+from inductions import commands, school_ects
 from inductions.domain.audit import ManualHandlingItem
 from inductions.domain.model import APPEAL_DECISIONS, Induction, InductionPeriod
 from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
@@ -105,6 +105,27 @@ class EctsQuerySchema(AppropriateBodySchema):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class SchoolEctsQuerySchema(Schema):
+    school_id = fields.UUID(metadata={"description": "Blended mode: one of my schools (default: all of them); hat mode: "
+                                                     "the acting school (another is refused)."})
+    trn = fields.String(validate=TRN)
+
+
+class SchoolEctSchema(Schema):
+    ect_period_id = fields.String(metadata={"description": "the ECT registration (registrations' id)"})
+    trn = fields.String()
+    school_id = fields.String()
+    status = fields.String(metadata={"description": "the derived induction status, e.g. RequiredToComplete, InProgress, "
+                                                    "Passed, Failed, Exempt"})
+    start_date = fields.Date(allow_none=True)
+    completed_date = fields.Date(allow_none=True)
+    appropriate_body_id = fields.String(allow_none=True, metadata={
+        "description": "of the current or latest induction period"})
+
+
+SCHOOL_ECT_PAGES = dict(page_size=1000, max_page_size=1000)
+
+
 def _scope(appropriate_body_id=None):
     return readable(current_principal(), organisation_id=appropriate_body_id, organisation_types=("appropriate_body",))
 
@@ -153,6 +174,21 @@ class Ects(MethodView):
                 q = q.filter(Induction.periods.any())
             rows = q.order_by(Induction.trn).limit(query["limit"]).offset(query["offset"]).all()
             return [induction_view(i, None if scope.everything else scope.organisation_ids) for i in rows]
+
+
+@blp.route("/schools/ects")
+class SchoolEcts(MethodView):
+    @blp.arguments(SchoolEctsQuerySchema, location="query")
+    @blp.response(200, SchoolEctSchema(many=True))
+    @blp.paginate(**SCHOOL_ECT_PAGES)
+    def get(self, query, pagination_parameters):
+        """The induction status of the ECTs currently registered at the schools I may read (hat: the acting school;
+        blended: all mine, or one by school_id), a page at a time (X-Pagination header)."""
+        with context().uow() as uow:
+            items, pagination_parameters.item_count = school_ects.page(
+                uow, current_principal(), school_id=query.get("school_id"), trn=query.get("trn"), today=_today(),
+                offset=pagination_parameters.first_item, limit=pagination_parameters.page_size)
+            return items
 
 
 @blp.route("/ects/<string:trn>")

@@ -6,7 +6,7 @@ from functools import partial
 
 from ecf_shared.events.envelope import SYSTEM, Actor, Event, jsonable
 from ecf_shared.uow import UnitOfWork
-from inductions import commands
+from inductions import commands, school_ects
 from inductions.adapters import start_mappers
 from inductions.clock import Clock
 from inductions.domain.audit import AuditEntry, ManualHandlingItem
@@ -45,10 +45,27 @@ def update_names(uow: UnitOfWork, event: Event) -> None:
 
 def note_school_change(uow: UnitOfWork, event: Event) -> None:
     # An induction belongs to the teacher and its periods to appropriate bodies, not to a school: leaving or
-    # moving school ends no induction period and changes no status, so this only keeps it in the audit trail.
+    # moving school ends no induction period and changes no status, so this only keeps it in the audit trail
+    # (the school_ects read copy keeps where the teacher is registered).
     if _find(uow, event.data["trn"]) is not None:
         uow.session.add(AuditEntry(trn=event.data["trn"], action=event.type.rsplit(".", 1)[1], actor=event.actor.to_dict(),
                                    details=jsonable(event.data)))
+
+
+def ect_registered(uow: UnitOfWork, event: Event) -> None:
+    # The read copy first: opening the induction commits the handler's transaction.
+    school_ects.registered(uow, event.data, event.occurred_at)
+    open_in_flight_induction(uow, event)
+
+
+def teacher_moved_school(uow: UnitOfWork, event: Event) -> None:
+    school_ects.moved(uow, event.data, event.occurred_at)
+    note_school_change(uow, event)
+
+
+def teacher_left_school(uow: UnitOfWork, event: Event) -> None:
+    school_ects.left(uow, event.data, event.occurred_at)
+    note_school_change(uow, event)
 
 
 def apply_trs_console_change(uow: UnitOfWork, event: Event, *, clock: Clock) -> None:
@@ -73,9 +90,9 @@ def apply_trs_console_change(uow: UnitOfWork, event: Event, *, clock: Clock) -> 
 def handlers(settings, db, clock: Clock | None = None) -> dict:
     start_mappers()
     return {
-        "registrations.ect.registered": open_in_flight_induction,
+        "registrations.ect.registered": ect_registered,
         "registrations.teacher.details_changed": update_names,
-        "registrations.teacher.left_school": note_school_change,
-        "registrations.teacher.moved_school": note_school_change,
+        "registrations.teacher.left_school": teacher_left_school,
+        "registrations.teacher.moved_school": teacher_moved_school,
         "trs-sync.induction.changed_in_trs": partial(apply_trs_console_change, clock=clock or Clock()),
     }

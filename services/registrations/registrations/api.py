@@ -6,14 +6,19 @@ from marshmallow import Schema, fields, validate
 
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from registrations import changes, commands, leaving, mentors, views
+from registrations import changes, choices, commands, eligibility, leaving, mentors, views
 from registrations.bulk_csv import ECT_REGISTRATIONS, LEAVERS, MENTOR_REGISTRATIONS, read_rows
+from registrations.domain.listing import SORTS, STATUSES, Listing
 from registrations.domain.model import PROGRAMMES, WORKING_PATTERNS
 
 blp = Blueprint("registrations", __name__, description="ECT and mentor registrations, mentorships and training")
 
 TRN = fields.String(required=True, validate=validate.Regexp(r"^\d{7}$", error="A TRN is 7 digits."))
 SCHOOL_ID = fields.UUID(load_default=None, metadata={"description": "Required in blended mode; hat mode uses the acting school."})
+EMAIL = fields.Email(validate=validate.Length(max=320))
+MOVING = fields.Boolean(load_default=False, metadata={
+    "description": "Confirms the teacher is moving here from a school where they are still registered: that "
+                   "registration ends the day before this one starts."})
 
 
 class RegisterEctSchema(Schema):
@@ -27,9 +32,27 @@ class RegisterEctSchema(Schema):
     training_programme = fields.String(required=True, validate=validate.OneOf(PROGRAMMES))
     lead_provider_id = fields.UUID(load_default=None)
     cohort = fields.Integer(required=True, validate=validate.Range(min=2021, max=2100))
-    moving_from_another_school = fields.Boolean(load_default=False, metadata={
-        "description": "Confirms the teacher is moving here from a school where they are still registered: that "
-                       "registration ends the day before this one starts."})
+    moving_from_another_school = MOVING
+
+
+class CheckMentorSchema(Schema):
+    school_id = SCHOOL_ID
+    trn = TRN
+    date_of_birth = fields.Date(required=True)
+
+
+class CheckEctSchema(CheckMentorSchema):
+    moving_from_another_school = MOVING
+
+
+class EctChangeSchema(Schema):
+    email = EMAIL
+    working_pattern = fields.String(validate=validate.OneOf(WORKING_PATTERNS))
+    appropriate_body_id = fields.UUID()
+
+
+class MentorChangeSchema(Schema):
+    email = EMAIL
 
 
 class RegisterMentorSchema(Schema):
@@ -106,16 +129,71 @@ class _TeacherAtSchoolSchema(Schema):
     training_status = fields.String(allow_none=True)
     registered_by = fields.Nested(PersonSchema)
     warnings = fields.List(fields.String())
+    status = fields.String(metadata={"description": "current (not finished, or finishing after today) or left"})
+    school_name = fields.String(allow_none=True)
+    lead_provider_name = fields.String(allow_none=True)
+    delivery_partner_name = fields.String(allow_none=True)
 
 
 class EctSchema(_TeacherAtSchoolSchema):
     working_pattern = fields.String()
     appropriate_body_id = fields.String(allow_none=True)
+    appropriate_body_name = fields.String(allow_none=True)
     mentor_id = fields.String(allow_none=True)
+    mentor_name = fields.String(allow_none=True, metadata={"description": "the mentor of the ECT's open mentorship"})
+
+
+class MenteeSchema(Schema):
+    id = fields.String(metadata={"description": "the ECT registration"})
+    teacher_id = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
 
 
 class MentorSchema(_TeacherAtSchoolSchema):
-    pass
+    mentees = fields.List(fields.Nested(MenteeSchema), metadata={"description": "the ECTs of open mentorships"})
+
+
+class RegisteredElsewhereSchema(Schema):
+    school_name = fields.String(allow_none=True)
+    started_on = fields.Date()
+
+
+class EligibleSchema(Schema):
+    trn = fields.String(metadata={"description": "TRS's current TRN (a merged one is followed)"})
+    first_name = fields.String()
+    last_name = fields.String()
+    date_of_birth = fields.Date(allow_none=True)
+    qts_awarded_on = fields.Date(allow_none=True)
+    induction_status = fields.String(allow_none=True, metadata={"description": "as TRS holds it"})
+    warnings = fields.List(fields.String())
+    registered_elsewhere = fields.Nested(RegisteredElsewhereSchema, allow_none=True, metadata={
+        "description": "the open registration at another school the teacher is moving from (ECTs, when the move "
+                       "is confirmed)"})
+
+
+class AppropriateBodyChoiceSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    kind = fields.String(metadata={"description": "teaching_school_hub, national or local_authority"})
+
+
+class LeadProviderChoiceSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+
+
+class LastEctChoicesSchema(Schema):
+    appropriate_body_id = fields.String(allow_none=True)
+    training_programme = fields.String(allow_none=True)
+    lead_provider_id = fields.String(allow_none=True)
+
+
+class ChoicesSchema(Schema):
+    appropriate_bodies = fields.List(fields.Nested(AppropriateBodyChoiceSchema))
+    lead_providers = fields.List(fields.Nested(LeadProviderChoiceSchema))
+    last_ect_choices = fields.Nested(LastEctChoicesSchema, allow_none=True, metadata={
+        "description": "the choices of the school's most recently registered ECT (its latest training)"})
 
 
 class MentorshipSchema(Schema):
@@ -161,12 +239,35 @@ class SchoolQuerySchema(Schema):
     school_id = fields.UUID()
 
 
+class ListQuerySchema(SchoolQuerySchema):
+    q = fields.String(validate=[validate.Length(max=200), validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL.")],
+                      metadata={"description": "a name (first, last or \"first last\", any case, part of it) or a TRN "
+                                               "(7 digits exactly, fewer: the TRNs starting with them)"})
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={
+        "description": "current: not finished, or finishing after today; left: finished on or before today; "
+                       "absent: all"})
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(SORTS), metadata={
+        "description": "created_at (registration order, the default) or name (last name, first name, TRN)"})
+
+
 class AuditQuerySchema(Schema):
     subject = fields.UUID(required=True, metadata={"description": "an ECT or mentor registration id, or a teacher id"})
 
 
 def _lookup():
     return context().extras["teacher_lookup"]
+
+
+def _page(read, query: dict, pagination_parameters) -> list[dict]:
+    """One page of a list; flask-smorest is told how many rows all the pages hold (its X-Pagination header)."""
+    listing = Listing(q=query.get("q"), status=query.get("status"), sort=query["sort"], page=pagination_parameters.page,
+                      page_size=pagination_parameters.page_size)
+    with context().uow() as uow:
+        items, pagination_parameters.item_count = read(uow, current_principal(), listing, school_id=query.get("school_id"))
+        return items
+
+
+LIST_PAGES = dict(page_size=views.LIST_LIMIT, max_page_size=views.LIST_LIMIT)
 
 
 @blp.route("/ects")
@@ -178,12 +279,25 @@ class Ects(MethodView):
         with context().uow() as uow:
             return commands.register_ect(uow, current_principal(), body, _lookup(), context().settings)
 
-    @blp.arguments(SchoolQuerySchema, location="query")
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, EctSchema(many=True))
-    def get(self, query):
-        """ECTs at the schools I may read (hat: the acting school; blended: all mine, or one by school_id)."""
-        with context().uow() as uow:
-            return views.ects(uow, current_principal(), school_id=query.get("school_id"))
+    @blp.paginate(**LIST_PAGES)
+    def get(self, query, pagination_parameters):
+        """ECTs at the schools I may read (hat: the acting school; blended: all mine, or one by school_id), searched
+        by name or TRN, current or left, a page at a time (X-Pagination header)."""
+        return _page(views.ect_page, query, pagination_parameters)
+
+
+@blp.route("/ects/check", methods=["POST"])
+@blp.arguments(CheckEctSchema)
+@blp.response(200, EligibleSchema)
+def check_ect(body):
+    """May this teacher be registered as an ECT here? The checks registering runs about the teacher (TRS, induction
+    not completed, not prohibited, not registered here, nor elsewhere unless moving), answering the refusal
+    registering would give; nothing is written. A 409 registered_elsewhere names the other school in
+    details.registered_elsewhere; confirming the move answers it in registered_elsewhere instead."""
+    with context().uow() as uow:
+        return eligibility.check_ect(uow, current_principal(), body, _lookup())
 
 
 @blp.route("/ects/bulk", methods=["POST"])
@@ -209,6 +323,13 @@ class Ect(MethodView):
         """One ECT registration, if it is at a school I may read."""
         with context().uow() as uow:
             return views.one(views.ects(uow, current_principal(), ect_id=ect_id), "ECT registration")
+
+    @blp.arguments(EctChangeSchema)
+    @blp.response(200, EctSchema)
+    def patch(self, body, ect_id):
+        """Change the ECT's email, working pattern or appropriate body (audited; not once they have left)."""
+        with context().uow() as uow:
+            return changes.change_registration(uow, current_principal(), "ect", ect_id, body)
 
 
 @blp.route("/ects/<uuid:ect_id>/leave", methods=["POST"])
@@ -247,12 +368,22 @@ class Mentors(MethodView):
         with context().uow() as uow:
             return mentors.register_mentor(uow, current_principal(), body, _lookup(), context().settings)
 
-    @blp.arguments(SchoolQuerySchema, location="query")
+    @blp.arguments(ListQuerySchema, location="query")
     @blp.response(200, MentorSchema(many=True))
-    def get(self, query):
-        """Mentors at the schools I may read."""
-        with context().uow() as uow:
-            return views.mentors(uow, current_principal(), school_id=query.get("school_id"))
+    @blp.paginate(**LIST_PAGES)
+    def get(self, query, pagination_parameters):
+        """Mentors at the schools I may read, searched by name or TRN, current or left, a page at a time."""
+        return _page(views.mentor_page, query, pagination_parameters)
+
+
+@blp.route("/mentors/check", methods=["POST"])
+@blp.arguments(CheckMentorSchema)
+@blp.response(200, EligibleSchema)
+def check_mentor(body):
+    """May this teacher be registered as a mentor here? The checks registering runs about the teacher (TRS, not
+    prohibited, not a mentor here already), answering the refusal registering would give; nothing is written."""
+    with context().uow() as uow:
+        return eligibility.check_mentor(uow, current_principal(), body, _lookup())
 
 
 @blp.route("/mentors/bulk", methods=["POST"])
@@ -277,6 +408,13 @@ class Mentor(MethodView):
         """One mentor registration, if it is at a school I may read."""
         with context().uow() as uow:
             return views.one(views.mentors(uow, current_principal(), mentor_id=mentor_id), "mentor registration")
+
+    @blp.arguments(MentorChangeSchema)
+    @blp.response(200, MentorSchema)
+    def patch(self, body, mentor_id):
+        """Change the mentor's email (audited; not once they have left)."""
+        with context().uow() as uow:
+            return changes.change_registration(uow, current_principal(), "mentor", mentor_id, body)
 
 
 @blp.route("/mentors/<uuid:mentor_id>/leave", methods=["POST"])
@@ -319,6 +457,15 @@ def correct_teacher(body, teacher_id):
     """Correct a teacher's name, or the email the school holds for them."""
     with context().uow() as uow:
         return changes.correct_details(uow, current_principal(), teacher_id, body)
+
+
+@blp.route("/schools/<uuid:school_id>/choices", methods=["GET"])
+@blp.response(200, ChoicesSchema)
+def school_choices(school_id):
+    """What the registration wizard offers the school: the appropriate bodies it may name, the open lead providers,
+    and the choices of its most recently registered ECT."""
+    with context().uow() as uow:
+        return choices.for_school(uow, current_principal(), school_id)
 
 
 @blp.route("/audit", methods=["GET"])

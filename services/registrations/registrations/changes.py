@@ -1,17 +1,18 @@
-"""Changes a school records: training programme or lead provider changes, name or email corrections (leaving is in
-leaving.py)."""
+"""Changes a school records: training programme or lead provider changes, name or email corrections, a registration's
+email, working pattern or appropriate body (leaving is in leaving.py)."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable, writable
 from ecf_shared.errors import Conflict, Invalid, NotFound
+from ecf_shared.school_periods import registration_status
 from ecf_shared.uow import UnitOfWork
 from registrations import audit, integrity, payloads, views
 from registrations.commands import DEFAULT_SCHEDULE
 from registrations.domain import rules
-from registrations.domain.model import EctPeriod, MentorPeriod, Teacher, TrainingPeriod
+from registrations.domain.model import EctPeriod, MentorPeriod, SchoolCopy, Teacher, TrainingPeriod
 from registrations.partnerships import linked, train_through_partnership
 from registrations.periods import PERIOD_CLASSES, current_training, for_change, insert, organisation
 
@@ -90,10 +91,52 @@ def correct_details(uow: UnitOfWork, principal: Principal, teacher_id, cmd: dict
                             teacher_id=teacher.id, details=changes)
     for kind, period in periods:
         period.email = changes.get("email", period.email)
-        uow.publish("registrations.teacher.details_changed", {
-            "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
-            "last_name": teacher.last_name, "participant_type": kind, "period_id": period.id,
-            "email": period.email}, actor=actor)
+        _publish_details_changed(uow, teacher, kind, period, actor)
     integrity.commit(uow)
     return {"id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name, "last_name": teacher.last_name,
             "email": changes.get("email")}
+
+
+def _publish_details_changed(uow, teacher: Teacher, participant_type: str, period, actor) -> None:
+    uow.publish("registrations.teacher.details_changed", {
+        "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
+        "last_name": teacher.last_name, "participant_type": participant_type, "period_id": period.id,
+        "email": period.email}, actor=actor)
+
+
+CHANGEABLE = {"ect": {"email": "email", "working_pattern": "working pattern", "appropriate_body_id": "appropriate body"},
+              "mentor": {"email": "email"}}
+# Of these, only the email is kept by another service (lp-api shows it to lead providers), so only an email change
+# is published.
+PUBLISHED = ("email",)
+
+
+def change_registration(uow: UnitOfWork, principal: Principal, participant_type: str, period_id, cmd: dict) -> dict:
+    """Change what the school holds about a registration: an ECT's email, working pattern or appropriate body, a
+    mentor's email. Only a registration that has not ended can change; the appropriate body rule applies."""
+    cls, label = PERIOD_CLASSES[participant_type]
+    period = for_change(uow, principal, cls, period_id, label)
+    if registration_status(period.finished_on, date.today()) == "left":
+        raise Conflict(f"This {label} has ended: the teacher has left the school.", code="already_left")
+    changeable = CHANGEABLE[participant_type]
+    wanted = {k: str(cmd[k]) for k in changeable if cmd.get(k) is not None}
+    if not wanted:
+        raise Invalid(f"Give a new {' or '.join(changeable.values())}.", code="no_change")
+    if "appropriate_body_id" in wanted:
+        ab = organisation(uow, wanted["appropriate_body_id"], "appropriate_body", "appropriate_body_id")
+        school = uow.session.get(SchoolCopy, period.school_id)
+        rules.check_appropriate_body(school.state_funded if school else None, ab.establishment_type)
+    changes = {k: v for k, v in wanted.items() if getattr(period, k) != v}
+    if not changes:
+        raise Invalid(f"The {label} already has these details; nothing to change.", code="no_change")
+    previous = {k: getattr(period, k) for k in changes}
+    for k, v in changes.items():
+        setattr(period, k, v)
+    teacher = uow.session.get(Teacher, period.teacher_id)
+    actor = audit.record_by(uow, principal, period.school_id, action=f"{participant_type}_registration_changed",
+                            subject_id=period.id, teacher_id=teacher.id, details={**changes, "previous": previous})
+    if any(k in PUBLISHED for k in changes):
+        _publish_details_changed(uow, teacher, participant_type, period, actor)
+    integrity.commit(uow)
+    show = views.ects if participant_type == "ect" else views.mentors
+    return views.one(show(uow, principal, **{f"{participant_type}_id": period.id}), label)

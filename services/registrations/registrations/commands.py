@@ -12,6 +12,7 @@ from sqlalchemy import func
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
 from ecf_shared.errors import AppError
+from ecf_shared.events.envelope import jsonable
 from ecf_shared.uow import UnitOfWork
 from ecf_shared.emails.settings import EmailSettings
 from registrations import audit, integrity, payloads, views
@@ -43,6 +44,26 @@ def school_for(uow, principal: Principal, school_id) -> SchoolCopy:
     return open_school(uow, target)
 
 
+@dataclass
+class CheckedTeacher:
+    """What registration learns about the teacher before it knows the start date."""
+
+    record: dict  # trs-sync's record of the teacher (a merged TRN followed to the current one)
+    warnings: list[str]
+    teacher: Teacher | None  # when registrations knows them already
+    moving_from: EctPeriod | None  # their open registration at another school, when the school confirms the move
+
+
+def check_ect_teacher(uow, principal: Principal, school: SchoolCopy, trn: str, date_of_birth: date, moving: bool,
+                      lookup) -> CheckedTeacher:
+    """The checks about the teacher: TRS knows them by TRN and date of birth, their induction is not passed, failed or
+    exempt, they are not prohibited, and they are not registered here, nor elsewhere unless they are moving here."""
+    record = lookup.find(trn, date_of_birth, token=principal.token)
+    warnings = rules.check_teacher_may_start_induction(record)
+    teacher, moving_from = _open_registration(uow, record["trn"], school.id, moving, lock=False)
+    return CheckedTeacher(record, warnings, teacher, moving_from)
+
+
 def check_ect(uow, principal: Principal, school: SchoolCopy, cmd: dict, lookup) -> CheckedEct:
     ab = organisation(uow, cmd.get("appropriate_body_id"), "appropriate_body", "appropriate_body_id")
     if ab is not None:
@@ -51,13 +72,12 @@ def check_ect(uow, principal: Principal, school: SchoolCopy, cmd: dict, lookup) 
     rules.check_programme(cmd["training_programme"], cmd.get("lead_provider_id"))
     rules.check_start_date(cmd["started_on"], date.today())
     rules.check_cohort(cmd["cohort"], cmd["started_on"])
-    record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
-    checked = CheckedEct(cmd, record, rules.check_teacher_may_start_induction(record))
-    _, moving_from = _check_not_registered(uow, checked.trn, school.id, cmd.get("moving_from_another_school", False),
-                                           cmd["started_on"], lock=False)
-    if moving_from is not None:
-        _check_may_leave_for(uow, moving_from, cmd["started_on"])
-    return checked
+    teacher = check_ect_teacher(uow, principal, school, cmd["trn"], cmd["date_of_birth"],
+                                cmd.get("moving_from_another_school", False), lookup)
+    _check_after_earlier_registrations(uow, teacher.teacher, cmd["started_on"])
+    if teacher.moving_from is not None:
+        _check_may_leave_for(uow, teacher.moving_from, cmd["started_on"])
+    return CheckedEct(cmd, teacher.record, teacher.warnings)
 
 
 def _check_may_leave_for(uow, moving_from: EctPeriod, started_on: date) -> None:
@@ -67,10 +87,10 @@ def _check_may_leave_for(uow, moving_from: EctPeriod, started_on: date) -> None:
     check_dependants_can_end(dependants_running_past(uow, left_on, ect_period=moving_from), left_on, field="started_on")
 
 
-def _check_not_registered(uow, trn: str, school_id: str, moving: bool, started_on: date, *,
-                          lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
-    """The teacher and their open ECT period elsewhere that this registration moves them from, if any. A new ECT
-    registration never overlaps the teacher's earlier ones, at any school."""
+def _open_registration(uow, trn: str, school_id: str, moving: bool, *,
+                       lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
+    """The teacher and their open ECT period elsewhere that this registration moves them from, if any; refused when
+    they are registered here, or elsewhere without the move confirmed."""
     q = uow.session.query(Teacher).filter_by(trn=trn)
     teacher = (q.with_for_update() if lock else q).first()
     if teacher is None:
@@ -80,10 +100,28 @@ def _check_not_registered(uow, trn: str, school_id: str, moving: bool, started_o
         if open_period.school_id == school_id:
             raise rules.already_registered(True)
         if not moving:
-            raise rules.already_registered(False)
+            raise rules.already_registered(False, jsonable(registered_elsewhere(uow, open_period)))
+    return teacher, open_period
+
+
+def registered_elsewhere(uow, period: EctPeriod) -> dict:
+    school = uow.session.get(SchoolCopy, period.school_id)
+    return {"school_name": school.name if school else None, "started_on": period.started_on}
+
+
+def _check_after_earlier_registrations(uow, teacher: Teacher | None, started_on: date) -> None:
+    """A new ECT registration never overlaps the teacher's earlier ones, at any school."""
+    if teacher is None:
+        return
     last_finished_on = (uow.session.query(func.max(EctPeriod.finished_on))
                         .filter(EctPeriod.teacher_id == teacher.id).scalar())
     rules.check_after_earlier_registrations(started_on, last_finished_on)
+
+
+def _check_not_registered(uow, trn: str, school_id: str, moving: bool, started_on: date, *,
+                          lock: bool) -> tuple[Teacher | None, EctPeriod | None]:
+    teacher, open_period = _open_registration(uow, trn, school_id, moving, lock=lock)
+    _check_after_earlier_registrations(uow, teacher, started_on)
     return teacher, open_period
 
 

@@ -51,10 +51,16 @@ def check_mentor(uow, principal: Principal, school: SchoolCopy, cmd: dict, looku
     organisation(uow, cmd["lead_provider_id"], "lead_provider", "lead_provider_id")
     rules.check_start_date(cmd["started_on"], date.today())
     rules.check_cohort(cmd["cohort"], cmd["started_on"])
-    record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=principal.token)
+    return CheckedMentor(cmd, check_mentor_teacher(uow, principal, school, cmd["trn"], cmd["date_of_birth"], lookup))
+
+
+def check_mentor_teacher(uow, principal: Principal, school: SchoolCopy, trn: str, date_of_birth: date, lookup) -> dict:
+    """The checks about the teacher: TRS knows them by TRN and date of birth, they are not prohibited, and they are not
+    a mentor here already. Returns trs-sync's record of them."""
+    record = lookup.find(trn, date_of_birth, token=principal.token)
     rules.check_may_mentor(record)
     _teacher_not_mentoring_here(uow, record["trn"], school.id, lock=False)
-    return CheckedMentor(cmd, record)
+    return record
 
 
 def _teacher_not_mentoring_here(uow, trn: str, school_id: str, *, lock: bool) -> Teacher | None:

@@ -29,6 +29,7 @@ def test_cohort_is_the_academic_year_or_the_next_for_summer_starters(started_on,
     (False, "local_authority", False), (False, "something_else", True)])
 def test_appropriate_body_school_type_rule(state_funded, kind, ok):
     assert_rule(rules.check_appropriate_body, ok, state_funded, kind)
+    assert rules.may_name_appropriate_body(state_funded, kind) is ok  # what the wizard offers is what is accepted
 
 
 @pytest.mark.parametrize("status, action, reason, schedule, result", [

@@ -40,12 +40,15 @@ def check_start_date(started_on: date, today: date) -> None:
         raise Invalid("The start date is too far ahead.", fields={"started_on": ["Must be within a year from today."]})
 
 
-def already_registered(at_this_school: bool) -> Conflict:
+def already_registered(at_this_school: bool, elsewhere: dict | None = None) -> Conflict:
+    """`elsewhere`: the other school's name and when the teacher started there ({school_name, started_on}), so the
+    school can be asked whether the teacher is moving to it."""
     if at_this_school:
         return Conflict("This teacher is already registered as an ECT at your school.", code="already_registered_here")
     return Conflict("This teacher has an open ECT registration at another school. If they are moving to your school, "
                     "confirm the move (moving_from_another_school) and that registration will end the day before they "
-                    "start with you; otherwise ask that school to record that they have left.", code="registered_elsewhere")
+                    "start with you; otherwise ask that school to record that they have left.", code="registered_elsewhere",
+                    details={"registered_elsewhere": elsewhere} if elsewhere else None)
 
 
 def check_after_earlier_registrations(started_on: date, last_finished_on: date | None) -> None:
@@ -68,19 +71,26 @@ def appropriate_body_kind(establishment_type: str | None) -> str:
     return establishment_type if establishment_type in AB_KINDS else "teaching_school_hub"
 
 
-def check_appropriate_body(school_state_funded: bool | None, ab_establishment_type: str | None) -> None:
+def may_name_appropriate_body(school_state_funded: bool | None, ab_establishment_type: str | None) -> bool:
     """A state-funded school may only name a teaching school hub; an independent school a national body or a
     hub, never a local authority. A school whose funding is unknown is held to the state-funded rule."""
     kind = appropriate_body_kind(ab_establishment_type)
     if school_state_funded is False:
-        if kind == "local_authority":
-            raise Invalid("An independent school cannot name a local authority as its appropriate body. Choose a "
-                          "national appropriate body or a teaching school hub.", code="appropriate_body_not_allowed",
-                          fields={"appropriate_body_id": ["Independent schools use a national body or a teaching school hub."]})
-    elif kind != "teaching_school_hub":
-        raise Invalid("A state-funded school must name a teaching school hub as its appropriate body.",
-                      code="appropriate_body_not_allowed",
-                      fields={"appropriate_body_id": ["State-funded schools use a teaching school hub."]})
+        return kind != "local_authority"
+    return kind == "teaching_school_hub"
+
+
+def check_appropriate_body(school_state_funded: bool | None, ab_establishment_type: str | None) -> None:
+    """`may_name_appropriate_body`, refusing with the reason."""
+    if may_name_appropriate_body(school_state_funded, ab_establishment_type):
+        return
+    if school_state_funded is False:
+        raise Invalid("An independent school cannot name a local authority as its appropriate body. Choose a "
+                      "national appropriate body or a teaching school hub.", code="appropriate_body_not_allowed",
+                      fields={"appropriate_body_id": ["Independent schools use a national body or a teaching school hub."]})
+    raise Invalid("A state-funded school must name a teaching school hub as its appropriate body.",
+                  code="appropriate_body_not_allowed",
+                  fields={"appropriate_body_id": ["State-funded schools use a teaching school hub."]})
 
 
 def academic_year(day: date) -> int:
