@@ -11,7 +11,7 @@ up: install
 	$(VENV)/bin/python deploy/local/stack.py
 
 test: install
-	scripts/ensure-system-packages.sh
+	scripts/ensure-system-packages.sh --browser
 	scripts/test.sh
 
 # Restarts this machine's RabbitMQ and PostgreSQL during a burst of registrations (CI runs it too).

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# nginx (the gateway) comes from Debian's packages; install it when missing and we may.
+# What the local run and the tests need from Debian's packages: nginx (the gateway) and Chromium (the browser
+# tests drive Debian's chromium with Playwright, which cannot download its own browser here). Installed when
+# missing and we may.
 set -euo pipefail
-if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
-  exit 0
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
+[ ${#need[@]} = 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "[setup] installing nginx from Debian's packages"
+  echo "[setup] installing ${need[*]} from Debian's packages"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 else
-  echo "nginx is needed for the gateway: install it (sudo apt-get install nginx) and run again." >&2
+  echo "${need[*]} needed: install it (sudo apt-get install ${need[*]}) and run again." >&2
   exit 1
 fi

@@ -19,7 +19,7 @@ PY
 fi
 
 suites=(shared/tests deploy/tests deploy/stand-ins/*/tests deploy/nginx/tests services/accounts/tests services/registrations/tests
-        services/inductions/tests services/trs-sync/tests services/lp-api/tests services/portal/tests tests-e2e)
+        services/inductions/tests services/trs-sync/tests services/lp-api/tests services/portal/tests tests-e2e tests-browser)
 if [ "${1:-}" = "--suites" ]; then
   IFS=' ' read -r -a suites <<< "$2"
   shift 2

@@ -110,6 +110,7 @@ class StackConfig:
             "SIGNIN_CLIENT_SECRET": local["signin_client_secret"],
             "SIGNIN_REDIRECT_URIS": f"{self.gateway_url}/sign-in/callback",
             "NOTIFY_STANDIN_PORT": str(self.port(NOTIFY_STANDIN_OFFSET)),
+            "NOTIFY_EMAILS_URL": f"http://127.0.0.1:{self.port(NOTIFY_STANDIN_OFFSET)}/",
             **notify_env(f"http://127.0.0.1:{self.port(NOTIFY_STANDIN_OFFSET)}"),
             "PORTAL_URL": self.gateway_url,  # the portal is served at the gateway's root; emails link to it
             # The DfE Sign-in and Notify stand-ins run from the work tree even where they are not pip-installed.

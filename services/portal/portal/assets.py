@@ -13,7 +13,8 @@ FILES = {  # from node_modules → to static/
     "govuk-frontend/dist/govuk/govuk-frontend.min.js": "vendor/govuk-frontend.min.js",
     "@ministryofjustice/frontend/moj/moj-frontend.min.css": "vendor/moj-frontend.min.css",
 }
-TREES = {"govuk-frontend/dist/govuk/assets": "."}  # fonts/, images/, manifest.json: where the CSS looks (/assets/)
+# fonts/, images/, manifest.json: where the CSS looks (/assets/); the MOJ filter's tag icons beside GOV.UK's images
+TREES = {"govuk-frontend/dist/govuk/assets": ".", "@ministryofjustice/frontend/moj/assets": "."}
 
 
 def node_modules() -> Path:

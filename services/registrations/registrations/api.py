@@ -127,6 +127,8 @@ class _TeacherAtSchoolSchema(Schema):
     cohort = fields.Integer(allow_none=True)
     schedule = fields.String(allow_none=True)
     training_status = fields.String(allow_none=True)
+    training_started_on = fields.Date(allow_none=True, metadata={
+        "description": "when the current training period started (a change takes effect the day after, at the earliest)"})
     registered_by = fields.Nested(PersonSchema)
     warnings = fields.List(fields.String())
     status = fields.String(metadata={"description": "current (not finished, or finishing after today) or left"})
@@ -141,6 +143,8 @@ class EctSchema(_TeacherAtSchoolSchema):
     appropriate_body_name = fields.String(allow_none=True)
     mentor_id = fields.String(allow_none=True)
     mentor_name = fields.String(allow_none=True, metadata={"description": "the mentor of the ECT's open mentorship"})
+    mentorship_started_on = fields.Date(allow_none=True, metadata={
+        "description": "when the open mentorship started (a change of mentor takes effect the day after, at the earliest)"})
 
 
 class MenteeSchema(Schema):

@@ -33,8 +33,10 @@ def _teacher(period, teacher: Teacher) -> dict:
 
 def _training(training: TrainingPeriod | None) -> dict:
     if training is None:
-        return {"training_programme": None, "lead_provider_id": None, "cohort": None, "training_status": None}
+        return {"training_programme": None, "lead_provider_id": None, "cohort": None, "training_status": None,
+                "training_started_on": None}
     return {"training_programme": training.programme, "lead_provider_id": training.lead_provider_id,
+            "training_started_on": training.started_on,
             "delivery_partner_id": training.delivery_partner_id, "expression_of_interest": training.expression_of_interest,
             "cohort": training.cohort, "training_status": training.status, "schedule": training.schedule}
 
@@ -116,16 +118,17 @@ def _organisation_names(uow, ids) -> dict[str, str]:
     return dict(uow.session.query(SchoolCopy.id, SchoolCopy.name).filter(SchoolCopy.id.in_(wanted)))
 
 
-def _current_mentors(uow, ect_ids) -> dict[str, tuple[str, str]]:
-    """ECT period id → (mentor period id, mentor's name) of the ECT's latest mentorship, if it has not ended."""
+def _current_mentors(uow, ect_ids) -> dict[str, tuple[str, str, date]]:
+    """ECT period id → (mentor period id, mentor's name, since when) of the ECT's latest mentorship, if it has not
+    ended."""
     current = {}
     rows = (uow.session.query(Mentorship.ect_period_id, Mentorship.mentor_period_id, Mentorship.finished_on,
-                              Teacher.first_name, Teacher.last_name)
+                              Teacher.first_name, Teacher.last_name, Mentorship.started_on)
             .join(MentorPeriod, MentorPeriod.id == Mentorship.mentor_period_id)
             .join(Teacher, Teacher.id == MentorPeriod.teacher_id)
             .filter(Mentorship.ect_period_id.in_(ect_ids)).order_by(Mentorship.started_on))
-    for ect_id, mentor_id, finished_on, first_name, last_name in rows:
-        current[ect_id] = (mentor_id, full_name(first_name, last_name)) if finished_on is None else None
+    for ect_id, mentor_id, finished_on, first_name, last_name, started_on in rows:
+        current[ect_id] = (mentor_id, full_name(first_name, last_name), started_on) if finished_on is None else None
     return {ect_id: mentor for ect_id, mentor in current.items() if mentor}
 
 
@@ -162,10 +165,11 @@ def _ect_views(uow, rows) -> list[dict]:
     names = _organisation_names(uow, _ids_named(rows, training, *(ect.appropriate_body_id for ect, _ in rows)))
     views = []
     for ect, teacher in rows:
-        mentor_id, mentor_name = mentors.get(ect.id, (None, None))
+        mentor_id, mentor_name, mentored_since = mentors.get(ect.id, (None, None, None))
         views.append({**ect_view(ect, teacher, training.get(ect.id), mentor_id),
                       **_organisations_shown(ect, training.get(ect.id), names),
-                      "appropriate_body_name": names.get(ect.appropriate_body_id), "mentor_name": mentor_name})
+                      "appropriate_body_name": names.get(ect.appropriate_body_id), "mentor_name": mentor_name,
+                      "mentorship_started_on": mentored_since})
     return views
 
 

@@ -120,6 +120,10 @@ def test_each_ect_shows_its_school_providers_appropriate_body_and_mentor_by_name
         "school_name": "Oakfield Primary", "lead_provider_name": None, "delivery_partner_name": None,
         "appropriate_body_name": None, "mentor_name": None}
     assert svc.client.get(f"/ects/{ect['id']}", headers=auth(token)).json["mentor_name"] == "Max Mentor"
+    # When the current training and mentorship began: a change takes effect the day after, at the earliest.
+    assert (shown["1000001"]["training_started_on"], shown["1000001"]["mentorship_started_on"]) == (
+        ect["started_on"], "2026-09-01")
+    assert shown["1000002"]["mentorship_started_on"] is None
     [listed_mentor] = listed(svc, token, "/mentors").json
     assert listed_mentor["mentees"] == [{"id": ect["id"], "teacher_id": ect["teacher_id"], "first_name": "Ada",
                                          "last_name": "Lovelace"}]

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 
+def change_action(href: str, label: str, text: str = "Change") -> dict:
+    """A summary list row's "Change" link (its hidden text says what changes, for screen readers)."""
+    return {"items": [{"href": href, "text": text, "visuallyHiddenText": label}]}
+
+
 def register(app) -> None:
     from flask import url_for
 
@@ -10,7 +15,7 @@ def register(app) -> None:
     from portal.http.formatting import form_date, format_date, format_datetime
     from portal.http.school import blueprint as school_blueprint
 
-    app.jinja_env.globals.update(error_list=error_list, form_date=form_date,
+    app.jinja_env.globals.update(error_list=error_list, form_date=form_date, change_action=change_action,
                                  asset=lambda path: url_for("static", filename=path))
     app.jinja_env.filters.update(radio_item=lambda item, value: {**item, "checked": item.get("value") == value},
                                  select_item=lambda item, value: {**item, "selected": item.get("value") == value},

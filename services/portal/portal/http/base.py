@@ -167,9 +167,16 @@ def section(organisation_type: str):
 
 
 def error_list(errors: dict) -> list[dict]:
-    """The error summary's links: to the field on this page (an id), or to the page that asks it (a path)."""
-    return [{"text": message, "href": field if field.startswith("/") else f"#{field}"}
-            for field, message in errors.items() if not field.endswith("__parts")]
+    """The error summary's links: to the field on this page (an id; a date's first wrong part), or to the page
+    that asks it (a path)."""
+    def href(field: str) -> str:
+        if field.startswith("/"):
+            return field
+        parts = errors.get(f"{field}__parts")
+        return f"#{field}-{parts[0]}" if parts else f"#{field}"
+
+    return [{"text": message, "href": href(field)} for field, message in errors.items()
+            if not field.endswith("__parts")]
 
 
 def navigation(context: WorkingContext | None) -> list[dict]:

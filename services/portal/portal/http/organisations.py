@@ -40,7 +40,7 @@ def choose():
             errors = {"organisation_id": "Select the organisation you want to work as"}
         else:
             replace_tokens(services().post("/accounts/me/acting-organisation", {"organisation_id": chosen}))
-            end_runs()  # nothing of the first organisation's answers goes with the user to the next
+            end_runs("organisation")  # nothing of the first organisation's answers goes with the user to the next
             context = current_context()
             flash(f"You are now working as {context.acting.name}.", "success")
             return redirect(safe_next(request.args.get("next")) if request.args.get("next") else home_for(context))
@@ -59,7 +59,7 @@ def settings():
             errors = {"mode": "Select how you want to work"}
         else:
             replace_tokens(services().post("/accounts/me/mode", {"mode": mode, "make_default": True}))
-            end_runs()
+            end_runs("organisation")
             flash("Your settings have been saved.", "success")
             context = current_context()
             if context.needs_choice:

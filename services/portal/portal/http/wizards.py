@@ -20,6 +20,7 @@ class LostWizard(Exception):
 def start_run(wizard: Wizard, organisation_id: str | None, **answers) -> Run:
     run = Run(wizard=wizard.name, organisation_id=organisation_id, answers=dict(answers))
     save_run(run)
+    session.pop("wizards_ended", None)
     return run
 
 
@@ -29,14 +30,17 @@ def save_run(run: Run) -> None:
     session["wizards"] = runs
 
 
-def end_runs() -> None:
+def end_runs(reason: str | None = None) -> None:
+    """Forget every run (the user changed organisation or way of working, or signed out)."""
     session.pop("wizards", None)
+    if reason:
+        session["wizards_ended"] = reason
 
 
 def load_run(name: str, start_url: str, *, allow_done: bool = False) -> Run:
     data = (session.get("wizards") or {}).get(name)
     if data is None:
-        raise LostWizard(start_url, "expired")
+        raise LostWizard(start_url, session.get("wizards_ended") or "expired")
     run = Run.from_dict(data)
     posted = request.form.get("run_id") if request.method == "POST" else None
     if request.method == "POST" and posted != run.run_id:

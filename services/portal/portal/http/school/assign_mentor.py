@@ -2,7 +2,7 @@
 then check and confirm. The mentorship starts today, or when both are at the school if that is later."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import redirect, url_for
 
@@ -31,7 +31,7 @@ def start(ect_id):
     start_run(ASSIGN_MENTOR, context.acting_organisation_id if context.mode == "hat" else None,
               _ect={"id": ect["id"], "name": f"{ect['first_name']} {ect['last_name']}", "school_id": ect["school_id"],
                     "teacher_id": ect["teacher_id"], "started_on": ect["started_on"],
-                    "mentor_id": ect.get("mentor_id")})
+                    "mentor_id": ect.get("mentor_id"), "mentorship_started_on": ect.get("mentorship_started_on")})
     return redirect(url_for(ENDPOINT, ect_id=ect["id"], step="mentor"))
 
 
@@ -69,13 +69,19 @@ def _mentor_values(run) -> dict:
             "value": run.answers.get("mentor_id")}
 
 
-def mentorship_start(*dates: str) -> str:
-    return max([date.today(), *(date.fromisoformat(d) for d in dates if d)]).isoformat()
+def mentorship_start(*dates: str, after: str | None = None) -> str:
+    """Today, or once both are at the school; and after the day the current mentorship began (a mentorship lasts a
+    day at least, so a second change on one day takes effect the next)."""
+    earliest = [date.today(), *(date.fromisoformat(d) for d in dates if d)]
+    if after:
+        earliest.append(date.fromisoformat(after) + timedelta(days=1))
+    return max(earliest).isoformat()
 
 
-def assign(ect_id: str, mentor_id: str, mentor_started_on: str, ect_started_on: str | None = None) -> dict:
+def assign(ect_id: str, mentor_id: str, mentor_started_on: str, ect_started_on: str | None = None,
+           after: str | None = None) -> dict:
     return services().post(f"/registrations/ects/{ect_id}/mentorship", {
-        "mentor_id": mentor_id, "started_on": mentorship_start(mentor_started_on, ect_started_on)})
+        "mentor_id": mentor_id, "started_on": mentorship_start(mentor_started_on, ect_started_on, after=after)})
 
 
 def check_answers(run) -> dict:
@@ -84,7 +90,8 @@ def check_answers(run) -> dict:
             {"key": {"text": "Mentor"}, "value": {"text": mentor["name"]},
              "actions": {"items": [{"href": PAGES.change_url("mentor"), "text": "Change", "visuallyHiddenText": "mentor"}]}},
             {"key": {"text": "Mentoring starts"},
-             "value": {"text": _format(mentorship_start(mentor["started_on"], ect["started_on"]))}}]
+             "value": {"text": _format(mentorship_start(mentor["started_on"], ect["started_on"],
+                                                        after=ect.get("mentorship_started_on")))}}]
     return {"heading": f"Check the mentor for {ect['name']}", "rows": rows, "button": "Assign mentor"}
 
 
@@ -97,7 +104,8 @@ def _format(iso):
 def confirm(run, confirmation):
     ect = _ect(run)
     try:
-        assign(ect["id"], run.answers["mentor_id"], run.answers["_mentor"]["started_on"], ect["started_on"])
+        assign(ect["id"], run.answers["mentor_id"], run.answers["_mentor"]["started_on"], ect["started_on"],
+               after=ect.get("mentorship_started_on"))
     except ServiceError as error:
         if error.status in (409, 422):
             raise Errors({PAGES.change_url("mentor"): error.message}) from error

@@ -43,8 +43,10 @@ def _name(record: dict) -> str:
 
 
 def _training_starts(record: dict) -> str:
-    """A training change takes effect today, or the day after the registration starts if that is later."""
-    return max(date.today(), date.fromisoformat(record["started_on"]) + timedelta(days=1)).isoformat()
+    """A training change takes effect today, or the day after the current training began if that is later (a
+    training period lasts a day at least, so a second change on one day takes effect the next)."""
+    began = record.get("training_started_on") or record["started_on"]
+    return max(date.today(), date.fromisoformat(began) + timedelta(days=1)).isoformat()
 
 
 def _choice_names(record: dict) -> dict:
@@ -183,7 +185,8 @@ CHANGES = {"ects": ECT_CHANGES, "mentors": MENTOR_CHANGES}
 def _read_leaving_date(run, form):
     day, message, wrong = read.date_parts(form, "finished_on", "Leaving date")
     if message is None and day < date.fromisoformat(_record(run)["started_on"]):
-        message, wrong = f"Leaving date must be on or after {format_date(_record(run)['started_on'])}", wrong
+        message, wrong = (f"Leaving date must be on or after {format_date(_record(run)['started_on'])}",
+                          ["day", "month", "year"])
     elif message is None and (day - date.today()).days > 366:
         message, wrong = "Leaving date must be within the next 12 months", ["day", "month", "year"]
     if message:
@@ -259,6 +262,8 @@ def _pages(kind: str, field: str) -> WizardPages:
                     "button": "Confirm that they are leaving",
                     "declaration": "Their training and mentoring at your school will end on that day. We will tell "
                                    "their lead provider and appropriate body."}
+        if change.apply is _change_training or change.field == "lead-provider":
+            rows.append({"key": {"text": "Takes effect on"}, "value": {"text": format_date(_training_starts(record))}})
         return {"heading": f"Check the new {change.label} for {_name(record)}", "rows": rows, "button": "Confirm change"}
 
     def confirm(run, confirmation):

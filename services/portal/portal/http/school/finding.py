@@ -38,16 +38,24 @@ def read_trn_and_date_of_birth(form) -> tuple[str, date]:
 def find(run, form, *, check_path: str, refused_endpoint: str, **url_values) -> dict:
     """The teacher registrations may register, or a redirect to the page saying why not."""
     trn, born = read_trn_and_date_of_birth(form)
+    question = {"school_id": run.answers["school_id"], "trn": trn, "date_of_birth": born.isoformat()}
     try:
-        teacher = services().post(check_path, {"school_id": run.answers["school_id"], "trn": trn,
-                                               "date_of_birth": born.isoformat()})
+        try:
+            teacher = services().post(check_path, question)
+        except ServiceError as error:
+            if error.code != "registered_elsewhere":
+                raise
+            # Registered at another school: the teacher may be moving here, which the next question asks.
+            teacher = services().post(check_path, {**question, "moving_from_another_school": True})
     except ServiceError as error:
         page = REFUSAL_PAGES.get(error.code)
         if page is None:
             fields = error.field_messages()
             if error.status == 422 and fields:
-                raise Errors({k: v for k, v in fields.items() if k in ("trn", "date_of_birth")}
-                             or {"trn": error.message}) from error
+                shown = {k: v for k, v in fields.items() if k in ("trn", "date_of_birth")} or {"trn": error.message}
+                if "date_of_birth" in shown:
+                    shown["date_of_birth__parts"] = ["day", "month", "year"]
+                raise Errors(shown) from error
             raise Errors({"trn": error.message}) from error
         run.answers["refusal"] = {"trn": trn, "date_of_birth": born.isoformat(), "code": error.code,
                                   "message": error.message, "fields": error.field_messages()}

@@ -146,6 +146,9 @@ def invite_start():
     school, chooser = _school_or_chooser("school.invite_start")
     if chooser:
         return chooser
+    if not may("manage_users", school.id):  # accounts' answer about this user (it refuses the invitation anyway)
+        return render("errors/forbidden.html", status=403,
+                      message="Only approvers can invite users. Ask an approver at your school.")
     context = current_context()
     start_run(INVITE, context.acting_organisation_id if context.mode == "hat" else None, _school={
         "id": school.id, "name": school.name})
