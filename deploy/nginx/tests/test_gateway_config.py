@@ -117,6 +117,7 @@ def gateway(tmp_path_factory):
     out = tmp_path_factory.mktemp("gateway")
     conf = render(out, port, {"accounts": address, "registrations": address, "inductions": address,
                               "trs_sync": closed, "lp_api": address, "portal": address})
+    _Echo.gateway_out = out
     log = open(out / "nginx.log", "wb")
     nginx = subprocess.Popen(nginx_command(conf), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -203,6 +204,38 @@ def test_everything_else_reaches_the_portal_with_its_path(gateway):
         assert status == 200, path
         seen = json.loads(body)
         assert seen["path"] == path and seen["headers"].get("x-forwarded-prefix", "") == ""
+
+
+def test_an_unreachable_portal_answers_browsers_with_a_page(tmp_path):
+    if not Path(NGINX).exists() and shutil.which(NGINX) is None:
+        pytest.skip("nginx is not installed")
+    port, closed = _free_port(), f"127.0.0.1:{_free_port()}"
+    conf = render(tmp_path, port, {name: closed for name in UPSTREAMS})
+    nginx = subprocess.Popen(nginx_command(conf), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        status, headers, body = _request(f"http://127.0.0.1:{port}/school/ects")
+        assert status == 503 and headers["Content-Type"].startswith("text/html")
+        assert b"<h1>Sorry, the service is unavailable</h1>" in body and headers["Retry-After"] == "5"
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+
+
+def test_invitation_tokens_are_not_in_the_access_log(gateway, capfd):
+    _request(f"{gateway}/invitations/secret-invitation-token")
+    _request(f"{gateway}/accounts/invitations/secret-invitation-token/accept", method="POST", data=b"{}")
+    time.sleep(0.3)
+    log = (_Echo.gateway_out / "nginx.log").read_text()
+    assert "/invitations/[token]" in log and "secret-invitation-token" not in log
 
 
 def test_oversized_bodies_are_refused_with_413(gateway):

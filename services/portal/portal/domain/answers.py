@@ -31,7 +31,8 @@ def email(value: str | None, what: str = "email address") -> tuple[str | None, s
     if not text:
         return None, f"Enter the {what}"
     if not EMAIL.match(text) or len(text) > 320:
-        return None, f"Enter an {what} in the correct format, like name@example.com"
+        article = "an" if what[0] in "aeiou" else "a"
+        return None, f"Enter {article} {what} in the correct format, like name@example.com"
     return text, None
 
 
