@@ -119,3 +119,40 @@ def test_an_unknown_page_is_a_page(app):
 def test_a_token_in_an_invitation_link_is_never_logged(app, capsys):
     app.test_client().get("/invitations/secret-token-value")
     assert "secret-token-value" not in capsys.readouterr().err
+
+
+def test_signing_out_ends_the_session_here_and_in_accounts(app, db):
+    client = signed_in(app)
+    response = client.post("/sign-out", data={"csrf_token": csrf(client, "/settings")})
+    assert response.headers["Location"] == "/signed-out"
+    assert ("POST", "/accounts/sign-out") in app.gateway.calls
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from sessions where user_id is not null").scalar() == 0
+    assert client.get("/school/ects").headers["Location"].startswith("/?next=")
+
+
+def test_an_expired_access_token_is_refreshed_without_the_user_noticing(app, db):
+    client = signed_in(app)
+    app.gateway.answers[("POST", "/accounts/tokens/refresh")] = {"access_token": "a2", "refresh_token": "r2",
+                                                                 "expires_in": 300}
+    app.gateway.answers[("GET", "/registrations/mentors/00000000-0000-0000-0000-000000000002")] = {
+        "id": "00000000-0000-0000-0000-000000000002", "first_name": "Max", "last_name": "Mentor", "trn": "1234567",
+        "email": "max@oakfield.example", "started_on": "2026-09-01", "status": "current", "school_name": "Oakfield",
+        "mentees": [], "registered_by": {}}
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("update sessions set access_expires_at = now() - interval '1 minute'")
+    response = client.get("/school/mentors/00000000-0000-0000-0000-000000000002")
+    assert response.status_code == 200 and "Max Mentor" in response.text
+    assert app.gateway.calls.count(("POST", "/accounts/tokens/refresh")) == 1
+    assert client.get("/school/mentors/00000000-0000-0000-0000-000000000002").status_code == 200
+    assert app.gateway.calls.count(("POST", "/accounts/tokens/refresh")) == 1  # the new token is used from then on
+
+
+def test_a_session_accounts_has_ended_signs_the_user_out(app, db):
+    client = signed_in(app)
+    app.gateway.answers[("POST", "/accounts/tokens/refresh")] = ServiceError(401, "session_ended", "Sign in again.")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("update sessions set access_expires_at = now() - interval '1 minute'")
+    response = client.get("/school/mentors/00000000-0000-0000-0000-000000000002")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "You have been signed out" in client.get("/").text
