@@ -12,21 +12,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests-e2e"))
 
-from system import stack, start_system  # noqa: E402
+from system import session_system  # noqa: E402
 from kit import CHROMIUM, CHROMIUM_ARGS, Audit, User  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def system(make_database, make_vhost, tmp_path_factory):
-    system, process, log = start_system(make_database, make_vhost, tmp_path_factory.mktemp("stack"),
-                                        gateway_port=int(os.environ.get("BROWSER_GATEWAY_PORT", "19080")),
-                                        port_base=int(os.environ.get("BROWSER_PORT_BASE", "19000")))
-    try:
-        yield system
-    finally:
-        stack.stop(process)
-        if os.environ.get("E2E_SHOW_LOG"):
-            print(log.read_text()[-20000:])
+    yield from session_system(make_database, make_vhost, tmp_path_factory,
+                              gateway_port=int(os.environ.get("BROWSER_GATEWAY_PORT", "19080")),
+                              port_base=int(os.environ.get("BROWSER_PORT_BASE", "19000")))
 
 
 @pytest.fixture(scope="session")

@@ -41,17 +41,10 @@ def start_registering_an_ect(user) -> None:
     user.press("Continue")
 
 
-def register_an_ect(user, trn: str, email: str, *, dob: date = DOB, started: date = START, part_time=False,
-                    school: str | None = None, provider_led=True, lead_provider="Northern Lights Teaching",
-                    appropriate_body="Kingsbridge Teaching School Hub", screenshots: str | None = None) -> None:
-    """The whole wizard, answering every question, to the confirmation."""
-    start_registering_an_ect(user)
-    if school:
-        user.expect_h1("Which school are you registering the ECT for?")
-        user.choose(school)
-        user.press("Continue")
-    user.expect_h1("Find an ECT")
-    find_teacher(user, trn, dob)
+def answer_the_questions(user, email: str, *, started: date = START, part_time=False, provider_led=True,
+                         lead_provider="Northern Lights Teaching", appropriate_body="Kingsbridge Teaching School Hub",
+                         screenshots: str | None = None) -> None:
+    """From "Check the details we hold" to "Check your answers"."""
     user.expect_h1("Check the details we hold")
     if screenshots:
         user.screenshot(f"{screenshots}-review")
@@ -73,6 +66,19 @@ def register_an_ect(user, trn: str, email: str, *, dob: date = DOB, started: dat
         user.choose(lead_provider)
         user.press("Continue")
     user.expect_h1("Check your answers before registering this ECT")
+
+
+def register_an_ect(user, trn: str, email: str, *, dob: date = DOB, school: str | None = None,
+                    screenshots: str | None = None, **answers) -> None:
+    """The whole wizard, answering every question, to the confirmation."""
+    start_registering_an_ect(user)
+    if school:
+        user.expect_h1("Which school are you registering the ECT for?")
+        user.choose(school)
+        user.press("Continue")
+    user.expect_h1("Find an ECT")
+    find_teacher(user, trn, dob)
+    answer_the_questions(user, email, screenshots=screenshots, **answers)
     if screenshots:
         user.screenshot(f"{screenshots}-check-answers")
     user.press("Confirm details")

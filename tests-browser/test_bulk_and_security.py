@@ -1,8 +1,7 @@
 """Bulk uploads (a file with one bad row creates nothing) and what one school can never see of another."""
 from pathlib import Path
 
-from journeys import START, api, ects, register_an_ect, seed
-from system import stack
+from journeys import START, ects, register_an_ect, seed
 
 
 def csv_file(tmp_path: Path, system, rows: list[tuple]) -> Path:

@@ -1,10 +1,10 @@
 """The rest of the school's pages: a teacher moving from another school, mentors' changes, mentors and leavers from
 files, invitations sent again or cancelled, the contact email, and a page for another kind of organisation."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import requests
 
-from journeys import START, api, ects, find_teacher, seed, start_registering_an_ect
+from journeys import START, answer_the_questions, api, ects, find_teacher, seed, start_registering_an_ect
 from system import eventually
 
 
@@ -26,20 +26,7 @@ def test_a_teacher_registered_at_another_school_is_moving_here(people, system):
     alice.click("Back")
     alice.choose("Yes")
     alice.press("Continue")
-    alice.press("Confirm and continue")
-    alice.fill(alice.h1, "moving@oakfield.example")
-    alice.press("Continue")
-    alice.fill_date("started_on", START)
-    alice.press("Continue")
-    alice.choose("Full time")
-    alice.press("Continue")
-    if "same choices" in alice.h1:
-        alice.choose("No")
-        alice.press("Continue")
-    alice.choose("Kingsbridge Teaching School Hub")
-    alice.press("Continue")
-    alice.choose("School-led")
-    alice.press("Continue")
+    answer_the_questions(alice, "moving@oakfield.example", provider_led=False)
     assert alice.sees("Moving from") and alice.sees("Riverside Academy")
     alice.press("Confirm details")
     alice.expect_h1("ECT registered")

@@ -1,7 +1,7 @@
 """Registering ECTs and mentors in the browser, from sign-in to confirmation, checked in the services after."""
 from datetime import date
 
-from journeys import DOB, START, api, ects, find_teacher, register_an_ect, seed, start_registering_an_ect
+from journeys import START, answer_the_questions, ects, find_teacher, register_an_ect, seed, start_registering_an_ect
 from system import eventually
 
 
@@ -141,21 +141,7 @@ def test_a_change_from_check_answers_comes_back_to_check_answers(people, system)
     alice = people("alice@oakfield.example")
     start_registering_an_ect(alice)
     find_teacher(alice, "2400007")
-    alice.press("Confirm and continue")
-    alice.fill(alice.h1, "sophie@oakfield.example")
-    alice.press("Continue")
-    alice.fill_date("started_on", START)
-    alice.press("Continue")
-    alice.choose("Full time")
-    alice.press("Continue")
-    if "same choices" in alice.h1:
-        alice.choose("No")
-        alice.press("Continue")
-    alice.choose("Kingsbridge Teaching School Hub")
-    alice.press("Continue")
-    alice.choose("School-led")
-    alice.press("Continue")
-    alice.expect_h1("Check your answers")
+    answer_the_questions(alice, "sophie@oakfield.example", provider_led=False)
     alice.page.get_by_role("link", name="Change training programme").click()
     alice.page.wait_for_load_state()
     alice.check()
@@ -184,20 +170,7 @@ def test_a_confirmation_sent_twice_registers_once(people, system):
     alice = people("alice@oakfield.example")
     start_registering_an_ect(alice)
     find_teacher(alice, "2400008")
-    alice.press("Confirm and continue")
-    alice.fill(alice.h1, "hedy@oakfield.example")
-    alice.press("Continue")
-    alice.fill_date("started_on", START)
-    alice.press("Continue")
-    alice.choose("Full time")
-    alice.press("Continue")
-    if "same choices" in alice.h1:
-        alice.choose("No")
-        alice.press("Continue")
-    alice.choose("Kingsbridge Teaching School Hub")
-    alice.press("Continue")
-    alice.choose("School-led")
-    alice.press("Continue")
+    answer_the_questions(alice, "hedy@oakfield.example", provider_led=False)
     form = {i.get_attribute("name"): i.get_attribute("value")
             for i in alice.page.locator("main form input[type=hidden]").all()}
     url = alice.page.url
@@ -261,18 +234,7 @@ def test_a_blended_user_is_asked_which_school_and_the_check_answers_page_names_i
         sasha.choose("Hillside Primary School")
         sasha.press("Continue")
         find_teacher(sasha, "2400011")
-        sasha.press("Confirm and continue")
-        sasha.fill(sasha.h1, "mary@hillside.example")
-        sasha.press("Continue")
-        sasha.fill_date("started_on", START)
-        sasha.press("Continue")
-        sasha.choose("Full time")
-        sasha.press("Continue")
-        sasha.choose("Kingsbridge Teaching School Hub")
-        sasha.press("Continue")
-        sasha.choose("School-led")
-        sasha.press("Continue")
-        sasha.expect_h1("Check your answers")
+        answer_the_questions(sasha, "mary@hillside.example", provider_led=False)
         row = sasha.page.locator(".govuk-summary-list__row", has_text="School")
         assert "Hillside Primary School" in row.first.inner_text()
         sasha.screenshot("register-ect-blended-check-answers")

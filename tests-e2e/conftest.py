@@ -5,17 +5,11 @@ import os
 
 import pytest
 
-from system import eventually, stack, start_system  # noqa: F401 - eventually is used by the tests
+from system import eventually, session_system, stack  # noqa: F401 - eventually and stack are used by the tests
 
 
 @pytest.fixture(scope="session")
 def system(make_database, make_vhost, tmp_path_factory):
-    system, process, log = start_system(make_database, make_vhost, tmp_path_factory.mktemp("stack"),
-                                        gateway_port=int(os.environ.get("E2E_GATEWAY_PORT", "18080")),
-                                        port_base=int(os.environ.get("E2E_PORT_BASE", "18000")))
-    try:
-        yield system
-    finally:
-        stack.stop(process)
-        if os.environ.get("E2E_SHOW_LOG"):
-            print(log.read_text()[-20000:])
+    yield from session_system(make_database, make_vhost, tmp_path_factory,
+                              gateway_port=int(os.environ.get("E2E_GATEWAY_PORT", "18080")),
+                              port_base=int(os.environ.get("E2E_PORT_BASE", "18000")))

@@ -131,3 +131,17 @@ def start_system(make_database, make_vhost, run_dir: Path, *, gateway_port: int,
         stack.stop(process)
         raise
     return System(cfg, demo, env), process, log
+
+
+def session_system(make_database, make_vhost, tmp_path_factory, *, gateway_port: int, port_base: int):
+    """A pytest session's whole system, stopped at the end (E2E_SHOW_LOG=1 prints the end of its log)."""
+    import os
+
+    system, process, log = start_system(make_database, make_vhost, tmp_path_factory.mktemp("stack"),
+                                        gateway_port=gateway_port, port_base=port_base)
+    try:
+        yield system
+    finally:
+        stack.stop(process)
+        if os.environ.get("E2E_SHOW_LOG"):
+            print(log.read_text()[-20000:])

@@ -1,4 +1,5 @@
 """The GIAS schools import: creates, updates, closes, rejects with reasons, and is idempotent."""
+from accounts.demo import ORGANISATIONS
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_import_creates_updates_closes_and_rejects(svc, demo):
     assert (schools["100014"]["status"], schools["100014"]["eligible"]) == ("proposed_to_close", True)
     assert "100015" not in schools
 
-    assert len(svc.outbox_events("accounts.organisation.created")) == 8 + 5  # the demo's 8, then 5
+    assert len(svc.outbox_events("accounts.organisation.created")) == len(ORGANISATIONS) + 5  # the demo's, then 5
     updated, = svc.outbox_events("accounts.organisation.updated")
     assert updated["data"]["name"] == "Oakfield Primary School and Nursery" and updated["actor"]["type"] == "system"
     closed, = svc.outbox_events("accounts.organisation.closed")

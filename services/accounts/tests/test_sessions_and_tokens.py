@@ -1,4 +1,5 @@
 """Sign-in, access and refresh tokens, acting organisation and modes."""
+from accounts.demo import ORGANISATIONS
 import jwt
 
 from ecf_shared.auth.tokens import TokenVerifier
@@ -92,7 +93,7 @@ def test_demo_seed_is_idempotent_and_publishes_organisations_once(svc, demo):
 
     seed(svc.db)
     created = svc.outbox_events("accounts.organisation.created")
-    assert len(created) == 8
+    assert len(created) == len(ORGANISATIONS)
     assert {e["data"]["type"] for e in created} >= {"school", "lead_provider", "appropriate_body"}
 
 

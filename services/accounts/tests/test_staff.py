@@ -1,4 +1,5 @@
 """DfE staff: read across organisations, writes by staff role, acting for an organisation with a reason."""
+from accounts.demo import ORGANISATIONS
 import json
 
 from ecf_shared.auth.tokens import TokenVerifier
@@ -12,7 +13,7 @@ def _verify(svc, token):
 
 def test_staff_read_everything_until_they_act_for_an_organisation(svc, demo):
     sam = sign_in(svc.client, "sam@education.gov.uk")
-    assert len(svc.client.get("/organisations", headers=bearer(sam)).json) == 8
+    assert len(svc.client.get("/organisations", headers=bearer(sam)).json) == len(ORGANISATIONS)
     school = demo("school-1")
     short = svc.client.post("/staff/acting", json={"organisation_id": school, "reason": "x"}, headers=bearer(sam))
     assert short.status_code == 422 and "reason" in short.json["fields"]

@@ -3,16 +3,14 @@ every form, security headers, the services reached through the gateway, and the 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ecf_shared import correlation
 from ecf_shared.db import Database
 from ecf_shared.logging import get_logger
 from ecf_shared.web import platform
@@ -71,27 +69,7 @@ def create_app(settings: PortalSettings, *, gateway: Gateway | None = None) -> F
 
     register(app)
 
-    @app.before_request
-    def _begin():
-        g.started = time.perf_counter()
-        correlation.bind(request.headers.get(correlation.HEADER))
-
-    @app.after_request
-    def _finish(response):
-        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        endpoint = request.endpoint or "unknown"
-        platform.REQUESTS.labels(request.method, endpoint, response.status_code).inc()
-        platform.LATENCY.labels(request.method, endpoint).observe(elapsed)
-        _security_headers(response)
-        if endpoint not in ("ecf_platform.health", "ecf_platform.metrics", "static"):
-            log.info("request", method=request.method, path=_loggable(request.path), status=response.status_code,
-                     ms=round(elapsed * 1000, 1))
-        return response
-
-    @app.teardown_request
-    def _clear(_exc):
-        correlation.clear()
-
+    platform.observe(app, log=log, loggable_path=_loggable, after=_security_headers)
     return app
 
 

@@ -1,14 +1,12 @@
 """Building a service's Flask app: OpenAPI, errors, auth, correlation ids, logs and metrics, the same everywhere."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from flask import Flask, g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from ecf_shared import correlation
 from ecf_shared.auth.tokens import TokenVerifier
 from ecf_shared.db import Database
 from ecf_shared.logging import get_logger
@@ -64,32 +62,15 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
     for bp in blueprints:
         api.register_blueprint(bp)
 
+    platform.observe(app, log=log, user_id=lambda: g.principal.user_id if g.get("principal") else None)
+
     @app.before_request
-    def _begin():
-        g.started = time.perf_counter()
-        correlation.bind(request.headers.get(correlation.HEADER))
+    def _authenticate():
         if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
             view = app.view_functions.get(request.endpoint)
             if not getattr(view, "_ecf_accepts_any_body", False):
                 raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
         auth.authenticate()
-
-    @app.after_request
-    def _finish(response):
-        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
-        endpoint = request.endpoint or "unknown"
-        platform.REQUESTS.labels(request.method, endpoint, response.status_code).inc()
-        platform.LATENCY.labels(request.method, endpoint).observe(elapsed)
-        response.headers[correlation.HEADER] = correlation.current()
-        if endpoint not in ("ecf_platform.health", "ecf_platform.metrics"):
-            principal = g.get("principal")
-            log.info("request", method=request.method, path=request.path, status=response.status_code,
-                     ms=round(elapsed * 1000, 1), user_id=principal.user_id if principal else None)
-        return response
-
-    @app.teardown_request
-    def _clear(_exc):
-        correlation.clear()
 
     return app
 

@@ -55,3 +55,36 @@ def metrics():
     else:
         registry = REGISTRY
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def observe(app, *, log, user_id=lambda: None, loggable_path=lambda path: path, after=None) -> None:
+    """Every request of the app: the correlation id bound (from the caller or new), counted and timed in the
+    metrics, logged as one JSON line (the health and metrics probes only counted); `after(response)` runs first."""
+    import time
+
+    from flask import g, request
+
+    from ecf_shared import correlation
+
+    @app.before_request
+    def _begin():
+        g.started = time.perf_counter()
+        correlation.bind(request.headers.get(correlation.HEADER))
+
+    @app.after_request
+    def _finish(response):
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        endpoint = request.endpoint or "unknown"
+        REQUESTS.labels(request.method, endpoint, response.status_code).inc()
+        LATENCY.labels(request.method, endpoint).observe(elapsed)
+        if after is not None:
+            after(response)
+        response.headers[correlation.HEADER] = correlation.current()
+        if endpoint not in ("ecf_platform.health", "ecf_platform.metrics", "static"):
+            log.info("request", method=request.method, path=loggable_path(request.path), status=response.status_code,
+                     ms=round(elapsed * 1000, 1), user_id=user_id())
+        return response
+
+    @app.teardown_request
+    def _clear(_exc):
+        correlation.clear()

@@ -15,7 +15,7 @@ from portal.domain.wizard import CHECK_ANSWERS, Step, Wizard
 from portal.http.base import current_context, render, section, services
 from portal.http.formatting import format_date
 from portal.http.school.common import AB_KINDS, choices, radio_items
-from portal.http.school.pages import Errors, StepPage, WizardPages
+from portal.http.school.pages import Errors, StepPage, WizardPages, choice_reader, date_reader, email_reader
 from portal.http.wizards import load_run, start_run
 
 KINDS = {"ects": ("ECT", "/registrations/ects", "school.ect", "ect_id"),
@@ -68,24 +68,8 @@ def _read_name(run, form):
     return {"first_name": first, "last_name": last}
 
 
-def _read_email(run, form):
-    value, message = read.email(form.get("email"))
-    if message is None and value.lower() == (_record(run).get("email") or "").lower():
-        message = "Enter an email address that is different from the current one"
-    if message:
-        raise Errors({"email": message})
-    return {"email": value}
-
-
 def _radio_reader(name: str, options: Callable[[dict], list[str]], message: str, same: str | None = None):
-    def reader(run, form):
-        value, error = read.required_choice(form.get(name), options(_record(run)), message)
-        if error is None and same is not None and value == _record(run).get(name):
-            error = same
-        if error:
-            raise Errors({name: error})
-        return {name: value}
-    return reader
+    return choice_reader(name, lambda run: options(_record(run)), message, same=same)
 
 
 def _lead_provider_ids(record):
@@ -101,7 +85,7 @@ def _radios(name: str, legend: str, items: Callable[[dict], list[dict]], hint: s
 NAME_PAGE = StepPage("school/change_name.html", _read_name, lambda run: {
     "value": {"first_name": run.answers.get("first_name", _record(run)["first_name"]),
               "last_name": run.answers.get("last_name", _record(run)["last_name"])}})
-EMAIL_PAGE = StepPage("wizards/text.html", _read_email, lambda run: {
+EMAIL_PAGE = StepPage("wizards/text.html", email_reader(differs_from=lambda run: _record(run).get("email")), lambda run: {
     "field": "email", "label": f"What is {_name(_record(run))}'s email address?", "input_type": "email",
     "autocomplete": "email", "value": run.answers.get("email", _record(run).get("email"))})
 LEAD_PROVIDER_PAGE = StepPage("wizards/radios.html", _radio_reader(
@@ -182,20 +166,16 @@ CHANGES = {"ects": ECT_CHANGES, "mentors": MENTOR_CHANGES}
 
 # --- leaving -------------------------------------------------------------------------------------------------------
 
-def _read_leaving_date(run, form):
-    day, message, wrong = read.date_parts(form, "finished_on", "Leaving date")
-    if message is None and day < date.fromisoformat(_record(run)["started_on"]):
-        message, wrong = (f"Leaving date must be on or after {format_date(_record(run)['started_on'])}",
-                          ["day", "month", "year"])
-    elif message is None and (day - date.today()).days > 366:
-        message, wrong = "Leaving date must be within the next 12 months", ["day", "month", "year"]
-    if message:
-        raise Errors({"finished_on": message, "finished_on__parts": wrong})
-    return {"finished_on": day.isoformat()}
+def _leaving_date_check(run, day: date) -> str | None:
+    if day < date.fromisoformat(_record(run)["started_on"]):
+        return f"Leaving date must be on or after {format_date(_record(run)['started_on'])}"
+    if (day - date.today()).days > 366:
+        return "Leaving date must be within the next 12 months"
+    return None
 
 
 LEAVING = Change("leaving", "leaving date", (Step("edit", ("finished_on",)),), {"edit": StepPage(
-    "wizards/date.html", _read_leaving_date, lambda run: {
+    "wizards/date.html", date_reader("finished_on", "Leaving date", _leaving_date_check), lambda run: {
         "field": "finished_on", "label": f"When is or was {_name(_record(run))}'s last day at your school?",
         "hint": "For example, 20 7 2027", "value": read.date_form_values(run.answers.get("finished_on"))})},
     lambda r: "", lambda r, a: format_date(a["finished_on"]),

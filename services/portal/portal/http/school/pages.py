@@ -103,3 +103,47 @@ class WizardPages:
 
     def change_url(self, step: str) -> str:
         return url_for(self.endpoint, step=step, change=1, **self.url_values())
+
+
+# --- readers of the common kinds of question --------------------------------------------------------------------
+
+def choice_reader(field: str, options: Callable[[Run], list[str] | dict], message: str, *, same: str | None = None):
+    """One of the options (radios or a select); `same` refuses the run's current value (a change must change it)."""
+    from portal.domain import answers as read
+
+    def reader(run, form):
+        value, error = read.required_choice(form.get(field), options(run), message)
+        if error is None and same is not None and value == (run.answers.get("_record") or {}).get(field):
+            error = same
+        if error:
+            raise Errors({field: error})
+        return {field: value}
+    return reader
+
+
+def email_reader(field: str = "email", what: str = "email address", *, differs_from: Callable[[Run], str] | None = None):
+    from portal.domain import answers as read
+
+    def reader(run, form):
+        value, message = read.email(form.get(field), what)
+        if message is None and differs_from and value.lower() == (differs_from(run) or "").lower():
+            message = f"Enter an {what} that is different from the current one"
+        if message:
+            raise Errors({field: message})
+        return {field: value}
+    return reader
+
+
+def date_reader(field: str, label: str, check: Callable[[Run, object], str | None] = lambda run, day: None):
+    """A GOV.UK date input; `check` answers a message when the (real) date is not allowed."""
+    from portal.domain import answers as read
+
+    def reader(run, form):
+        day, message, wrong = read.date_parts(form, field, label)
+        if message is None:
+            message = check(run, day)
+            wrong = ["day", "month", "year"]
+        if message:
+            raise Errors({field: message, f"{field}__parts": wrong})
+        return {field: day.isoformat()}
+    return reader

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, request, url_for
 
 from portal.adapters.gateway import ServiceError
-from portal.domain import answers as read
 from portal.domain.wizard import CHECK_ANSWERS, Step, Wizard
 from portal.domain.working_context import ROLE_NAMES
 from portal.http.base import current_context, render, section, services
 from portal.http.school.common import may, page_school, schools
-from portal.http.school.pages import Errors, StepPage, WizardPages
+from portal.http.school.pages import Errors, StepPage, WizardPages, choice_reader, email_reader
 from portal.http.wizards import load_run, start_run
 
 INVITE = Wizard("invite-user", (Step("email", ("email",)), Step("role", ("role",))))
@@ -155,20 +154,6 @@ def invite_start():
     return redirect(url_for("school.invite", step="email"))
 
 
-def _read_email(run, form):
-    value, message = read.email(form.get("email"))
-    if message:
-        raise Errors({"email": message})
-    return {"email": value}
-
-
-def _read_role(run, form):
-    value, message = read.required_choice(form.get("role"), ROLES, "Select a role for this user")
-    if message:
-        raise Errors({"role": message})
-    return {"role": value}
-
-
 def _invite_check(run) -> dict:
     def row(label, value, step):
         return {"key": {"text": label}, "value": {"text": value},
@@ -205,10 +190,11 @@ def invite_done():
 
 
 INVITE_PAGES = WizardPages(INVITE, "school.invite", "school.invite_start", {
-    "email": StepPage("wizards/text.html", _read_email, lambda run: {
+    "email": StepPage("wizards/text.html", email_reader(), lambda run: {
         "field": "email", "label": "What is their email address?", "input_type": "email", "autocomplete": "email",
         "hint": "We will send the invitation to this address.", "value": run.answers.get("email")}),
-    "role": StepPage("wizards/radios.html", _read_role, lambda run: {
+    "role": StepPage("wizards/radios.html", choice_reader("role", lambda run: ROLES, "Select a role for this user"),
+                     lambda run: {
         "field": "role", "legend": "What can they do?",
         "items": [{"value": k, "text": v, "hint": {"text": ROLE_HINTS[k]}} for k, v in ROLES.items()],
         "value": run.answers.get("role")}),
