@@ -101,7 +101,7 @@ def test_bad_answers_get_the_error_summary_linked_to_the_field_and_nothing_is_re
     assert alice.errors() == {"Start date must include a month": "#started_on-month"}
     alice.fill_date("started_on", date(2020, 9, 1))
     alice.press("Continue")
-    assert alice.errors() == {"Start date must be on or after 1 January 2021": "#started_on-year"}
+    assert alice.errors() == {"Start date must be on or after 1 January 2021": "#started_on-day"}
     alice.fill_date("started_on", START)
     alice.press("Continue")
     alice.press("Continue")

@@ -1,9 +1,9 @@
 """The GIAS schools import: creates, updates, closes, rejects with reasons, and is idempotent."""
-from accounts.demo import ORGANISATIONS
 import subprocess
 import sys
 from pathlib import Path
 
+from accounts.demo import ORGANISATIONS
 from accounts.gias import import_file
 from conftest import contacts_events, audit_rows
 

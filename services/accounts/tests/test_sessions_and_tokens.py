@@ -1,7 +1,7 @@
 """Sign-in, access and refresh tokens, acting organisation and modes."""
-from accounts.demo import ORGANISATIONS
 import jwt
 
+from accounts.demo import ORGANISATIONS
 from ecf_shared.auth.tokens import TokenVerifier
 from conftest import bearer, sign_in
 

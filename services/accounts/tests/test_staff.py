@@ -1,6 +1,7 @@
 """DfE staff: read across organisations, writes by staff role, acting for an organisation with a reason."""
-from accounts.demo import ORGANISATIONS
 import json
+
+from accounts.demo import ORGANISATIONS
 
 from ecf_shared.auth.tokens import TokenVerifier
 from conftest import contacts_events, audit_rows, bearer, sign_in
