@@ -34,7 +34,7 @@ RESULTS = Path(__file__).parent / "results"
 
 def hello_behind_the_gateway(port_base: int):
     """gunicorn serving the hello app, and an nginx from the same gateway template in front of it."""
-    from render import render
+    from render import UPSTREAMS, render
 
     env = {"PYTHONPATH": str(Path(__file__).parent), "PATH": f"{Path(sys.executable).parent}:/usr/sbin:/usr/bin:/bin"}
     hello = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "--config",
@@ -43,7 +43,7 @@ def hello_behind_the_gateway(port_base: int):
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = Path(tempfile.mkdtemp(prefix="hello-gw-"))
     upstream = f"127.0.0.1:{port_base + 1}"
-    conf = render(out, port_base, {name: upstream for name in ("accounts", "registrations", "inductions", "trs_sync", "lp_api")})
+    conf = render(out, port_base, {name: upstream for name in UPSTREAMS})  # every upstream, the portal's too
     gateway = subprocess.Popen(["nginx", "-p", str(out), "-c", str(conf), "-g", "daemon off;"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port_base}/registrations/hello"
