@@ -199,10 +199,11 @@ def _lua(values: list[str]) -> str:
 
 def drive(gateway: str, cookies: list[str], seconds: int, *, paths: list[str], bodies: list[str] = (),
           status: int = 200, location: str | None = None) -> dict:
-    script = Path(tempfile.mkdtemp(prefix="portal-wrk-")) / "portal.lua"
-    script.write_text(LUA.format(cookies=_lua(cookies), paths=_lua(paths), bodies=_lua(list(bodies)), status=status,
-                                 location=json.dumps(location) if location else "nil", cookie=COOKIE))
-    result = wrk(gateway + paths[0], seconds=seconds, connections=len(cookies), threads=len(cookies), script=script)
+    with tempfile.TemporaryDirectory(prefix="portal-wrk-") as scratch:
+        script = Path(scratch) / "portal.lua"
+        script.write_text(LUA.format(cookies=_lua(cookies), paths=_lua(paths), bodies=_lua(list(bodies)), status=status,
+                                     location=json.dumps(location) if location else "nil", cookie=COOKIE))
+        result = wrk(gateway + paths[0], seconds=seconds, connections=len(cookies), threads=len(cookies), script=script)
     result["errors"] = result["non_2xx"] + result["socket_errors"] + (result["unexpected"] or 0)
     return result
 
