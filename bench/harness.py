@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -80,17 +81,29 @@ def percentiles(values: list[float]) -> dict:
             "mean": round(statistics.fmean(ordered), 1)}
 
 
-def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2, headers: dict | None = None) -> dict:
-    """Requests per second and latency for one GET endpoint, measured by wrk."""
+def wrk(url: str, *, seconds: int = 10, connections: int = 16, threads: int = 2, headers: dict | None = None,
+        script: Path | None = None) -> dict:
+    """Requests per second and latency for one endpoint, measured by wrk. A Lua `script` may shape the requests;
+    when its done() prints a `95%` latency line and `Unexpected responses: N`, they are read too."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for k, v in (headers or {}).items():
         command += ["-H", f"{k}: {v}"]
+    if script is not None:
+        command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rps = float(next(line.split()[1] for line in out.splitlines() if line.startswith("Requests/sec")))
-    non_2xx = next((int(line.split()[-1]) for line in out.splitlines() if "Non-2xx" in line), 0)
-    latency = {line.split()[0]: line.split()[1] for line in out.splitlines() if line.strip()[:3] in ("50%", "99%")}
-    return {"requests_per_second": round(rps, 1), "non_2xx": non_2xx, "latency_p50": latency.get("50%"),
-            "latency_p99": latency.get("99%")}
+    lines = out.splitlines()
+    rps = float(next(line.split()[1] for line in lines if line.startswith("Requests/sec")))
+    non_2xx = next((int(line.split()[-1]) for line in lines if "Non-2xx" in line), 0)
+    latency = {line.split()[0]: line.split()[1] for line in lines if line.strip()[:3] in ("50%", "95%", "99%")}
+    result = {"requests_per_second": round(rps, 1), "non_2xx": non_2xx, "latency_p50": latency.get("50%"),
+              "latency_p99": latency.get("99%")}
+    socket_errors = next((line for line in lines if "Socket errors" in line), "")
+    result["socket_errors"] = sum(int(n) for n in re.findall(r"\d+", socket_errors))
+    if script is not None:
+        result["latency_p95"] = latency.get("95%")
+        result["requests"] = int(next((line.split()[0] for line in lines if " requests in " in line), 0))
+        result["unexpected"] = next((int(line.split()[-1]) for line in lines if line.startswith("Unexpected")), None)
+    return result
 
 
 def seed_teachers(system: System, trns: list[str], dob: str = "1990-01-01") -> None:
