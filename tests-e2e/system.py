@@ -111,16 +111,20 @@ def eventually(check, timeout: float = 20.0, interval: float = 0.2):
         time.sleep(interval)
 
 
-def start_system(make_database, make_vhost, run_dir: Path, *, gateway_port: int, port_base: int, without=()):
-    """Start the whole stack in its own database and vhost; returns (System, process, log path)."""
+def start_system(make_database, make_vhost, run_dir: Path, *, gateway_port: int, port_base: int, without=(),
+                 scale: dict[str, int] | None = None, env: dict | None = None):
+    """Start the whole stack in its own database and vhost (`scale` runs several of a Procfile process, `env`
+    overrides settings); returns (System, process, log path)."""
     cfg = stack.StackConfig(database_url=make_database("e2e"), amqp_url=make_vhost("e2e"), gateway_port=gateway_port,
                             port_base=port_base, run_dir=run_dir, web_concurrency=1)
+    overrides = env or {}
     env = stack.prepare(cfg)
     # The fuzzer alone sends more than lp-api's 1000 requests per 5 minutes with the demo token; the
     # limit itself is tested in lp-api's own suite.
     env["LP_RATE_LIMIT"] = "1000000"
+    env.update(overrides)
     log = run_dir / "stack.log"
-    process = stack.start(cfg, env, log_file=log, without=without)
+    process = stack.start(cfg, env, log_file=log, without=without, scale=scale)
     try:
         stack.wait_ready(cfg, process, timeout=120, skip=without)
         demo = stack.load_demo(cfg, env)

@@ -9,7 +9,7 @@ from ecf_shared.bus import amqp
 from ecf_shared.bus.consumer import dead_letters
 from test_delivery import AB, EVENT, STAFF, T0, change, manual_handling, sync_log
 from trs_sync import trs_client as trs
-from trs_sync.rate_limit import TokenBucket
+from trs_sync.rate_limit import SharedRateLimit
 
 TEACHERS = ["1000001", "1000002", "1000003", "1000004", "1000005"]
 
@@ -96,11 +96,11 @@ def test_each_trs_refusal_is_handed_to_people_with_its_code(svc, trs_standin, st
     ({"status": "RequiredToComplete", "startDate": "2024-09-01"}, "10038"),
     ({"status": "InProgress", "startDate": "2024-09-01", "completedDate": "2025-09-01"}, "10039"),
 ])
-def test_the_client_maps_trs_validation_codes_to_permanent_errors(trs_standin, body, code):
+def test_the_client_maps_trs_validation_codes_to_permanent_errors(svc, trs_standin, body, code):
     trs_standin.reset()
     trs_standin.seed("1234567")
     client = trs.TrsClient(trs_standin.url, api_key="dev-trs-key", api_version="20250203", timeout=2,
-                           bucket=TokenBucket(6000))
+                           bucket=SharedRateLimit(svc.db, 6000))
     with pytest.raises(trs.Permanent) as raised:
         client.set_cpd_induction("1234567", {**body, "modifiedOn": "2026-09-01T09:00:00Z"})
     assert (raised.value.status, raised.value.error_code) == (400, code)
@@ -141,33 +141,6 @@ def test_an_older_change_never_follows_a_newer_one_handed_to_people(svc, trs_sta
     svc.consume()
     assert trs_standin.received(trn="1234567") == []
     assert [e["outcome"] for e in sync_log(svc, staff_headers)] == ["manual", "superseded"]
-
-
-class Clock:
-    now = 0.0
-
-    def __call__(self):
-        return self.now
-
-
-def test_the_circuit_opens_after_repeated_failures_and_probes_once_after_the_cool_down():
-    from trs_sync.circuit_breaker import CircuitBreaker
-
-    clock = Clock()
-    breaker = CircuitBreaker(2, 10, clock=clock)
-    breaker.failed()
-    assert breaker.allow() and breaker.state == "closed"
-    breaker.failed()
-    assert not breaker.allow() and breaker.retry_in() == 10 and metric("trs_sync_circuit_state") == 1
-    clock.now = 10
-    assert breaker.allow() and breaker.state == "half_open"
-    assert not breaker.allow()  # one probe at a time
-    breaker.failed()
-    assert breaker.state == "open" and not breaker.allow()
-    clock.now = 20
-    assert breaker.allow()
-    breaker.succeeded()
-    assert breaker.state == "closed" and breaker.allow() and metric("trs_sync_circuit_state") == 0
 
 
 def test_a_probe_answered_429_after_an_outage_reopens_the_flow(svc, trs_standin, staff_headers):

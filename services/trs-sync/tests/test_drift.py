@@ -14,7 +14,7 @@ from trs_sync import trs_client as trs
 from trs_sync.adapters import watched_teachers
 from trs_sync.circuit_breaker import CircuitBreaker
 from trs_sync.drift_check import RUNNER_LOCK, DriftCheck
-from trs_sync.rate_limit import TokenBucket
+from trs_sync.rate_limit import SharedRateLimit
 
 DRIFT = "trs-sync.induction.changed_in_trs"
 DOB = "1990-05-17"
@@ -30,8 +30,8 @@ def console_edit(standin, trn: str, status: str, **fields) -> None:
 
 def drift_check(svc, **kw) -> DriftCheck:
     return DriftCheck.from_settings(svc.settings, svc.db) if not kw else DriftCheck(
-        svc.db, kw.pop("client", trs.TrsClient.from_settings(svc.settings)),
-        kw.pop("breaker", CircuitBreaker(3, 30)), **kw)
+        svc.db, kw.pop("client", trs.TrsClient.from_settings(svc.settings, svc.db)),
+        kw.pop("breaker", CircuitBreaker(svc.db, 3, 30)), **kw)
 
 
 def reported(svc) -> list[dict]:
@@ -158,26 +158,26 @@ def test_trs_is_read_500_teachers_at_a_time(svc, trs_standin):
     assert (summary.watched, summary.requests, summary.not_found, summary.permitted) == (1201, 3, 0, 0)
 
 
-def test_the_reader_waits_for_the_client_side_rate_limit(svc, trs_standin):
-    seed_watched(svc, trs_standin, 3)
-    now, slept = [0.0], []
+def test_the_reader_waits_for_the_shared_rate_limit(svc, trs_standin):
+    seed_watched(svc, trs_standin, 4)
+    slept = []
 
     def sleep(seconds):
         slept.append(seconds)
-        now[0] += seconds
+        time.sleep(seconds)
 
-    bucket = TokenBucket(6, clock=lambda: now[0], sleep=sleep)  # one request every 10 s, no burst
+    bucket = SharedRateLimit(svc.db, 30, sleep=sleep)  # windows of 6 s allowing 3 requests each
     client = trs.TrsClient(trs_standin.url, api_key="dev-trs-key", api_version="20250203", timeout=2, bucket=bucket)
     summary = drift_check(svc, client=client, batch_size=1, sleep=sleep).run()
-    assert summary.watched == 3 and summary.stopped is None
-    assert len(trs_standin.received("find")) == 3
-    assert slept == [pytest.approx(10), pytest.approx(10)]
+    assert summary.watched == 4 and summary.stopped is None
+    assert len(trs_standin.received("find")) == 4
+    assert 0 < sum(slept) <= 6.5  # the fourth waited for the next window
 
 
 def test_an_open_circuit_stops_the_run_and_trs_failures_open_it(svc, trs_standin):
     seed_watched(svc, trs_standin, 3)
     trs_standin.fault({"mode": "500", "paths": "find"})
-    breaker = CircuitBreaker(2, 30)
+    breaker = CircuitBreaker(svc.db, 2, 30)
     first = drift_check(svc, breaker=breaker, batch_size=1).run()
     assert first.stopped.startswith("TRS did not answer") and first.watched == 0
     drift_check(svc, breaker=breaker, batch_size=1).run()

@@ -14,8 +14,9 @@ def create_app(settings: TrsSyncSettings):
     app = build_app(settings, title="ECF trs-sync", blueprints=[blp, edit_rules_blp, manual_handling_blp],
                     description="The only connection to TRS: teacher lookups, induction deliveries, the sync log "
                                 "and the manual-handling queue.")
-    app.extensions["ecf"].extras["gateway"] = gateway_from(settings)
-    app.extensions["ecf"].extras["teacher_lookup"] = TeacherLookup(TrsClient.from_settings(settings),
+    db = app.extensions["ecf"].db
+    app.extensions["ecf"].extras["gateway"] = gateway_from(settings, db)
+    app.extensions["ecf"].extras["teacher_lookup"] = TeacherLookup(TrsClient.from_settings(settings, db),
                                                                    settings.lookup_cache_seconds)
     return app
 

@@ -1,57 +1,59 @@
-"""A circuit breaker, so a TRS outage is waited out instead of hammered.
-
-closed → (N transient failures in a row) → open → (cool-down) → half-open: one probe request →
-success closes it, failure opens it again for another cool-down.
-"""
+"""The circuit breaker, so a TRS outage is waited out instead of hammered, shared by every trs-sync process: its
+state is one PostgreSQL row, changed under a row lock by the rules in domain.limits (the database's clock for
+every process)."""
 from __future__ import annotations
 
-import threading
-import time
+from datetime import timedelta
 
+from sqlalchemy import text
+
+from ecf_shared.db import Database
+from trs_sync.domain import limits
 from trs_sync.metrics import CIRCUIT_STATE
 
 STATES = {"closed": 0, "open": 1, "half_open": 2}
+ENSURE = text("insert into trs_circuit (id, state, failures) values (1, 'closed', 0) on conflict (id) do nothing")
+LOAD = text("select now() as now, state, failures, opened_at, probe_started_at from trs_circuit where id = 1 for update")
+SAVE = text("update trs_circuit set state = :state, failures = :failures, opened_at = :opened_at, "
+            "probe_started_at = :probe_started_at where id = 1")
 
 
 class CircuitBreaker:
-    def __init__(self, failure_threshold: int, cool_down_seconds: float, *, clock=time.monotonic):
+    def __init__(self, db: Database, failure_threshold: int, cool_down_seconds: float, *,
+                 probe_timeout_seconds: float = 60.0):
         if failure_threshold < 1:
             raise ValueError("the circuit needs at least one failure to open")
+        self.db = db
         self.failure_threshold = failure_threshold
-        self.cool_down = cool_down_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures = 0
-        self._opened_at = 0.0
-        self._probing = False
-        self._set("closed")
+        self.cool_down = timedelta(seconds=cool_down_seconds)
+        self.probe_timeout = timedelta(seconds=probe_timeout_seconds)
+
+    def _change(self, rule):
+        with self.db.engine.begin() as conn:
+            conn.execute(ENSURE)
+            row = conn.execute(LOAD).one()
+            before = limits.Circuit(row.state, row.failures, row.opened_at, row.probe_started_at)
+            answer, after = rule(before, row.now)
+            if after != before:
+                conn.execute(SAVE, {"state": after.state, "failures": after.failures, "opened_at": after.opened_at,
+                                    "probe_started_at": after.probe_started_at})
+        CIRCUIT_STATE.set(STATES[after.state])
+        return answer
+
+    @property
+    def state(self) -> str:
+        with self.db.engine.connect() as conn:
+            return conn.execute(text("select state from trs_circuit where id = 1")).scalar() or "closed"
 
     def allow(self) -> bool:
         """May a request go to TRS now? In half-open, only one (the probe) may, until it reports back."""
-        with self._lock:
-            if self.state == "open" and self._clock() - self._opened_at >= self.cool_down:
-                self._set("half_open")
-            if self.state == "half_open" and not self._probing:
-                self._probing = True
-                return True
-            return self.state == "closed"
+        return self._change(lambda c, now: limits.allow(c, now, self.cool_down, self.probe_timeout))
 
     def retry_in(self) -> float:
-        with self._lock:
-            return max(0.0, self.cool_down - (self._clock() - self._opened_at)) if self.state == "open" else 0.0
+        return self._change(lambda c, now: (limits.retry_in(c, now, self.cool_down), c))
 
     def succeeded(self) -> None:
-        with self._lock:
-            self._failures, self._probing = 0, False
-            self._set("closed")
+        self._change(lambda c, now: (None, limits.succeeded(c)))
 
     def failed(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self.state == "half_open" or self._failures >= self.failure_threshold:
-                self._opened_at, self._probing = self._clock(), False
-                self._set("open")
-
-    def _set(self, state: str) -> None:
-        self.state = state
-        CIRCUIT_STATE.set(STATES[state])
+        self._change(lambda c, now: (None, limits.failed(c, now, self.failure_threshold)))

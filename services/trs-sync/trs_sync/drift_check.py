@@ -63,8 +63,9 @@ class DriftCheck:
 
     @classmethod
     def from_settings(cls, settings: TrsSyncSettings, db: Database) -> "DriftCheck":
-        return cls(db, trs.TrsClient.from_settings(settings),
-                   CircuitBreaker(settings.trs_circuit_failures, settings.trs_circuit_cool_down_seconds),
+        from trs_sync.handlers import circuit_from
+
+        return cls(db, trs.TrsClient.from_settings(settings, db), circuit_from(settings, db),
                    producer=settings.service_name)
 
     def run(self) -> Summary:

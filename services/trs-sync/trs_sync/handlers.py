@@ -27,11 +27,14 @@ def send_status_change_to_trs(uow: UnitOfWork, event: Event, *, gateway: Gateway
     gateway.deliver(uow, change)
 
 
-def gateway_from(settings: TrsSyncSettings) -> Gateway:
-    return Gateway(trs.TrsClient.from_settings(settings),
-                   CircuitBreaker(settings.trs_circuit_failures, settings.trs_circuit_cool_down_seconds))
+def gateway_from(settings: TrsSyncSettings, db: Database) -> Gateway:
+    return Gateway(trs.TrsClient.from_settings(settings, db), circuit_from(settings, db))
+
+
+def circuit_from(settings: TrsSyncSettings, db: Database) -> CircuitBreaker:
+    return CircuitBreaker(db, settings.trs_circuit_failures, settings.trs_circuit_cool_down_seconds)
 
 
 def handlers(settings: TrsSyncSettings, db: Database) -> dict:
     start_mappers()
-    return {"inductions.induction.status_changed": partial(send_status_change_to_trs, gateway=gateway_from(settings))}
+    return {"inductions.induction.status_changed": partial(send_status_change_to_trs, gateway=gateway_from(settings, db))}

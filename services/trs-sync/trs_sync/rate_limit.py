@@ -1,9 +1,33 @@
-"""A client-side token bucket, so one process stays under TRS's per-client rate limit."""
+"""TRS's rate limit, held across every trs-sync process (web and worker, every replica): requests are counted in
+PostgreSQL, in the windows `domain.limits.window` sets, and a 429's Retry-After pauses every process. One round
+trip per request to TRS (which allows about 17 a second)."""
 from __future__ import annotations
 
-import threading
 import time
-from functools import cache
+
+from sqlalchemy import text
+
+from ecf_shared.db import Database
+from trs_sync.domain.limits import window
+
+TAKE = text("""
+with slot as (select date_bin(make_interval(secs => :seconds), now(), timestamptz '2000-01-01') as start),
+     paused as (select greatest(0, extract(epoch from paused_until - now())) as seconds
+                from trs_rate_pause where id = 1 and paused_until > now()),
+     taken as (insert into trs_rate_windows (window_start, used)
+               select start, 1 from slot where not exists (select 1 from paused)
+               on conflict (window_start) do update set used = trs_rate_windows.used + 1
+               where trs_rate_windows.used < :capacity
+               returning used)
+select (select used from taken) as used,
+       (select seconds from paused) as paused_for,
+       extract(epoch from (select start from slot) + make_interval(secs => :seconds) - now()) as next_window_in
+""")
+FORGET_OLD = text("delete from trs_rate_windows where window_start < now() - interval '10 minutes'")
+PAUSE = text("""
+insert into trs_rate_pause (id, paused_until) values (1, now() + make_interval(secs => :seconds))
+on conflict (id) do update set paused_until = greatest(trs_rate_pause.paused_until, excluded.paused_until)
+""")
 
 
 class Throttled(Exception):
@@ -12,45 +36,29 @@ class Throttled(Exception):
         self.retry_after = retry_after
 
 
-class TokenBucket:
-    def __init__(self, per_minute: int, *, clock=time.monotonic, sleep=time.sleep):
-        if per_minute < 1:
-            raise ValueError("the TRS rate limit must allow at least one request a minute")
-        self.rate = per_minute / 60.0
-        # A small burst: TRS counts fixed minutes, so a full minute's burst plus refill could exceed it.
-        self.capacity = max(1.0, per_minute / 10)
-        self.tokens = self.capacity
-        self.paused_until = 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._updated = clock()
-        self._lock = threading.Lock()
+class SharedRateLimit:
+    def __init__(self, db: Database, per_minute: int, *, sleep=time.sleep, clock=time.monotonic):
+        self.db = db
+        self.seconds, self.capacity = window(per_minute)
+        self._sleep, self._clock = sleep, clock
 
     def acquire(self, max_wait: float) -> None:
-        """Take one token, sleeping up to `max_wait` seconds for it; else raise Throttled."""
+        """Take one request of the shared limit, waiting up to `max_wait` seconds for one; else raise Throttled."""
         deadline = self._clock() + max_wait
         while True:
-            with self._lock:
-                now = self._clock()
-                self.tokens = min(self.capacity, self.tokens + (now - self._updated) * self.rate)
-                self._updated = now
-                wait = self.paused_until - now
-                if wait <= 0:
-                    if self.tokens >= 1:
-                        self.tokens -= 1
-                        return
-                    wait = (1 - self.tokens) / self.rate
-            if now + wait > deadline:
+            with self.db.engine.begin() as conn:
+                row = conn.execute(TAKE, {"seconds": self.seconds, "capacity": self.capacity}).one()
+                if row.used is not None:
+                    if row.used == 1:
+                        conn.execute(FORGET_OLD)  # the first request of a window clears the old ones
+                    return
+            wait = float(row.paused_for if row.paused_for is not None else row.next_window_in)
+            wait = max(wait, 0.01)
+            if self._clock() + wait > deadline:
                 raise Throttled(wait)
             self._sleep(wait)
 
     def hold_off(self, seconds: float) -> None:
-        """TRS answered 429: nobody in this process calls it again before Retry-After has passed."""
-        with self._lock:
-            self.paused_until = max(self.paused_until, self._clock() + seconds)
-
-
-@cache
-def shared_bucket(per_minute: int) -> TokenBucket:
-    """The one bucket of this process: lookups and deliveries count against the same limit."""
-    return TokenBucket(per_minute)
+        """TRS answered 429: no trs-sync process calls it again before Retry-After has passed."""
+        with self.db.engine.begin() as conn:
+            conn.execute(PAUSE, {"seconds": max(0.0, float(seconds))})

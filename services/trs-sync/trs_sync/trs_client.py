@@ -12,7 +12,7 @@ import requests
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop_after_delay, wait_exponential_jitter
 
 from trs_sync.domain.model import Induction, StatusChange, Teacher
-from trs_sync.rate_limit import Throttled, TokenBucket, shared_bucket
+from trs_sync.rate_limit import SharedRateLimit, Throttled
 from trs_sync.settings import TrsSyncSettings
 
 PERSON_NOT_FOUND = 10001
@@ -65,7 +65,7 @@ class Misconfigured(TrsError):
 
 
 class TrsClient:
-    def __init__(self, base_url: str, *, api_key: str, api_version: str, timeout: float, bucket: TokenBucket):
+    def __init__(self, base_url: str, *, api_key: str, api_version: str, timeout: float, bucket: SharedRateLimit):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.bucket = bucket
@@ -74,9 +74,10 @@ class TrsClient:
                                      "Accept": "application/json"})
 
     @classmethod
-    def from_settings(cls, settings: TrsSyncSettings) -> "TrsClient":
+    def from_settings(cls, settings: TrsSyncSettings, db) -> "TrsClient":
+        """The client every process makes: TRS's rate limit is counted with every other process's, in `db`."""
         return cls(settings.trs_api_url, api_key=settings.trs_api_key, api_version=settings.trs_api_version,
-                   timeout=settings.trs_timeout_seconds, bucket=shared_bucket(settings.trs_rate_limit_per_minute))
+                   timeout=settings.trs_timeout_seconds, bucket=SharedRateLimit(db, settings.trs_rate_limit_per_minute))
 
     def find_teacher(self, trn: str, date_of_birth: date) -> Teacher:
         """The teacher with this TRN and date of birth; a merged record is followed to the current one."""
