@@ -20,14 +20,18 @@ CPD_MANAGED_YEARS = 7  # TRS treats an induction written by CPD as CPD's until i
 
 @dataclass(frozen=True)
 class Window:
-    """`days` after the named anchor date; None means no window."""
+    """Within `days` days (inclusive) after the named anchor date, and not before it: the one window check, used by
+    this table and by the edit rules alike. An anchor after `today` (an outcome dated in the future) is outside."""
 
     anchor: str  # "outcome" | "appeal_lodged"
     days: int
 
     def allows(self, anchors: dict[str, date | None], today: date) -> bool:
         start = anchors.get(self.anchor)
-        return start is not None and (today - start).days <= self.days
+        return start is not None and 0 <= (today - start).days <= self.days
+
+    def describe(self) -> str:
+        return f"{self.days} days of the {self.anchor.replace('_', ' ')}"
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,11 @@ def claim(uow: UnitOfWork, caller: Caller, cmd: dict, lookup, today: date, *, to
         induction = Induction(trn=record["trn"], first_name=record["first_name"], last_name=record["last_name"],
                               qts_awarded_on=qts)
         uow.session.add(induction)
-        before = (None, None, None)
     else:
         induction.qts_awarded_on = qts
-        before = induction.snapshot()
+    # The change starts from the record's own status (a record just opened is RequiredToComplete): the edit rules
+    # know RequiredToComplete → InProgress as a claim, and nothing from None but a registration.
+    before = induction.snapshot()
     period = attempt(uow, induction, caller, lambda: induction.claim(
         caller.appropriate_body_id, cmd["started_on"], cmd.get("training_programme"), actor=caller.kind, today=today), cmd)
     events.period(uow, "opened", induction, period, caller.actor)

@@ -14,7 +14,8 @@ def test_claim_opens_a_period_creates_the_record_and_announces_in_progress(svc, 
     [opened] = svc.outbox_events("inductions.period.opened")
     assert opened["data"]["period_id"] == period["id"] and opened["actor"]["type"] == "appropriate_body_user"
     [changed] = svc.outbox_events("inductions.induction.status_changed")
-    assert (changed["data"]["old_status"], changed["data"]["new_status"]) == (None, "InProgress")
+    # From the record's own status, a change the edit rules know (from None only a registration may start)
+    assert (changed["data"]["old_status"], changed["data"]["new_status"]) == ("RequiredToComplete", "InProgress")
     assert changed["data"]["start_date"] == "2026-09-01" and changed["actor"]["organisation_id"] == AB
 
 

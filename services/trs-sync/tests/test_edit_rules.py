@@ -6,8 +6,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ecf_shared import induction_transitions as transitions
-from trs_sync.domain import edit_rules as rules
-from trs_sync.domain.edit_rules import Proposal, evaluate
+from ecf_shared import edit_rules as rules
+from ecf_shared.edit_rules import Proposal, evaluate
 
 TODAY = date(2027, 3, 1)
 WITHIN = {"outcome_on": TODAY - timedelta(days=10), "appeal_lodged_on": TODAY - timedelta(days=5)}

@@ -1,7 +1,7 @@
 """GET /edit-rules and POST /edit-rules/evaluate: what the admin consoles ask before offering an edit."""
 import pytest
 
-from trs_sync.domain.edit_rules import RULES_VERSION
+from ecf_shared.edit_rules import RULES_VERSION
 
 
 def evaluate(svc, headers, **body):

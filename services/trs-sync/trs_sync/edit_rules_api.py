@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from trs_sync.domain import edit_rules as rules
+from ecf_shared import edit_rules as rules
 
 blp = Blueprint("edit_rules", __name__, url_prefix="/edit-rules",
                 description="Who may change which induction field in CPD and TRS, and when")

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trs_sync.domain import edit_rules
+from ecf_shared import edit_rules
 from trs_sync.domain.model import Delivery, StatusChange
 
-# What TRS's cpd-induction endpoint accepts; anything else (Exempt, FailedInWales, None) CPD cannot send.
-CPD_SENDABLE_STATUSES = frozenset({"RequiredToComplete", "InProgress", "Passed", "Failed"})
+CPD_SENDABLE_STATUSES = edit_rules.CPD_SENDABLE_STATUSES
 
 
 @dataclass(frozen=True)

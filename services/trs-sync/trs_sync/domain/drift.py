@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from ecf_shared import induction_transitions as transitions
-from trs_sync.domain import edit_rules
+from ecf_shared import edit_rules
 from trs_sync.domain.model import Induction, StatusChange
 
 UNDER_WAY = frozenset({"RequiredToComplete", "InProgress"})

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
+from ecf_shared import edit_rules
+
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -32,7 +34,7 @@ class Teacher:
 
 
 # Who made a change, as the edit rules name them, from the event's actor type.
-RULE_ACTORS = {"staff": "cpd_console", "appropriate_body_user": "appropriate_body", "school_user": "school"}
+RULE_ACTORS = edit_rules.EVENT_ACTORS
 
 
 @dataclass(frozen=True)

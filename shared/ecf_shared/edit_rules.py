@@ -1,5 +1,8 @@
 """The CPD/TRS edit rules: who may change which induction field, from what to what, and within which window.
 
+Shared: trs-sync enforces them at the TRS boundary, and inductions' tests check that every change it publishes is one
+they permit.
+
 One declarative table, versioned. Its status rows are built from ecf_shared.induction_transitions (the table
 inductions enforces), so the two cannot drift apart; the rows written here add what matters at the TRS
 boundary: dates, exemptions, the TRS console, and TRS's rule that an induction written by CPD is CPD's to
@@ -26,6 +29,10 @@ CPD_ACTORS = tuple(a for a in ACTORS if a != "trs_console")
 STATUSES = ("None", *transitions.STATUSES, "FailedInWales")
 CHANGES = {"status": STATUSES, "start_date": ("set", "clear"), "completed_date": ("set", "clear"),
            "exemption": ("grant", "remove")}
+# Who made a change, from the event's actor type, as the rules name them.
+EVENT_ACTORS = {"staff": "cpd_console", "appropriate_body_user": "appropriate_body", "school_user": "school"}
+# What TRS's cpd-induction endpoint accepts; anything else (Exempt, FailedInWales, None) CPD cannot send.
+CPD_SENDABLE_STATUSES = frozenset({"RequiredToComplete", "InProgress", "Passed", "Failed"})
 # induction_transitions names actors as inductions sees them; here they are named as TRS sees them.
 ACTOR_NAMES = {"staff_admin": "cpd_console", "trs_console": "trs_console", "appropriate_body": "appropriate_body",
                "school": "school", "system": "system"}
@@ -46,19 +53,7 @@ REASONS = {
 }
 
 
-@dataclass(frozen=True)
-class Window:
-    """Within `days` days (inclusive) after the anchor date."""
-
-    anchor: str  # "outcome" | "appeal_lodged"
-    days: int
-
-    def allows(self, anchors: dict[str, date | None], today: date) -> bool:
-        start = anchors.get(self.anchor)
-        return start is not None and 0 <= (today - start).days <= self.days
-
-    def describe(self) -> str:
-        return f"{self.days} days of the {self.anchor.replace('_', ' ')}"
+Window = transitions.Window  # one window check for the table and the rules
 
 
 @dataclass(frozen=True)
