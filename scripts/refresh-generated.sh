@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the files derived from the event catalogue: the architecture doc's table and the
-# RabbitMQ definitions.
+# Regenerates the files derived from others: from the event catalogue, the architecture doc's table and the
+# RabbitMQ definitions; the Kubernetes base's copy of the gateway template.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ecf-bus export deploy/rabbitmq/definitions.json
@@ -14,4 +14,5 @@ head, rest = text.split(start)
 _, tail = rest.split(end)
 p.write_text(f"{head}{start}\n{os.environ['TABLE']}\n{end}{tail}")
 PY
-echo "refreshed docs/architecture.md and deploy/rabbitmq/definitions.json"
+cp deploy/nginx/gateway.conf.template deploy/k8s/gateway.conf.template
+echo "refreshed docs/architecture.md, deploy/rabbitmq/definitions.json and deploy/k8s/gateway.conf.template"

@@ -271,6 +271,21 @@ def load_demo(cfg: StackConfig, env: dict) -> dict:
     return {"personas": seeded["personas"], "organisations": seeded["organisations"], "lp_tokens": lp_tokens}
 
 
+def partner_demo(cfg: StackConfig, demo: dict) -> None:
+    """The local run's demo lead provider (Northern Lights Teaching) partners Oakfield for 2026 through the demo
+    delivery partner, so an ECT registered there with it is one of its v3 participants (the banner's "Try" ends
+    with the participant in the lead provider API). The tests start without it: they partner schools themselves."""
+    organisations = demo["organisations"]
+    token = demo["lp_tokens"][organisations["lp-1"]["name"]]
+    answer = requests.post(f"{cfg.gateway_url}/api/v3/partnerships/ecf", timeout=10,
+                           headers={"Authorization": f"Bearer {token}"},
+                           json={"data": {"type": "ecf-partnership", "attributes": {
+                               "cohort": "2026", "school_id": organisations["school-1"]["id"],
+                               "delivery_partner_id": organisations["dp-1"]["id"]}}})
+    if answer.status_code != 200 and "already" not in answer.text:
+        raise RuntimeError(f"the demo partnership was refused: {answer.status_code} {answer.text[:300]}")
+
+
 def banner(cfg: StackConfig, demo: dict) -> str:
     g = cfg.gateway_url
     lines = ["", "ECF early career teacher services are running.", "",
@@ -298,6 +313,8 @@ def banner(cfg: StackConfig, demo: dict) -> str:
               "\"working_pattern\":\"full_time\",\"training_programme\":\"provider_led\",\"lead_provider_id\":\""
               + demo["organisations"]["lp-1"]["id"] + "\",\"cohort\":2026}'",
               f"  curl -s {g}/api/v3/participants/ecf -H \"Authorization: Bearer {next(iter(demo['lp_tokens'].values()))}\"",
+             "  (Northern Lights Teaching partners Oakfield for 2026 in the demo, so Grace Hopper is one of its",
+             "  participants a moment after she is registered.)",
               "", "Press Ctrl-C to stop everything.", ""]
     return "\n".join(lines)
 
@@ -315,6 +332,7 @@ def main() -> int:
     try:
         wait_ready(cfg, process)
         demo = load_demo(cfg, env)
+        partner_demo(cfg, demo)
         print(banner(cfg, demo), flush=True)
         return process.wait()
     except KeyboardInterrupt:

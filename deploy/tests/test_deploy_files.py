@@ -124,3 +124,15 @@ def test_compose_broker_loads_a_user_and_the_generated_topology():
     assert users, "no user would exist in the compose broker"
     amqp = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())["x-service-env"]["AMQP_URL"]
     assert any(amqp.startswith(f"amqp://{u['name']}:") for u in users), amqp
+
+
+def test_the_kubernetes_base_builds_without_files_outside_it():
+    """`kubectl apply -k deploy/k8s` reads only files inside the base: its copy of the gateway template must be the
+    one template (scripts/refresh-generated.sh copies it)."""
+    kustomization = yaml.safe_load((DEPLOY / "k8s" / "kustomization.yaml").read_text())
+    for generator in kustomization.get("configMapGenerator", []):
+        for entry in generator["files"]:
+            path = entry.split("=", 1)[-1]
+            assert ".." not in Path(path).parts, entry
+    assert (DEPLOY / "k8s" / "gateway.conf.template").read_text() == \
+        (DEPLOY / "nginx" / "gateway.conf.template").read_text(), "run scripts/refresh-generated.sh"
