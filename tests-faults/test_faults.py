@@ -1,4 +1,5 @@
-"""Break things during a burst of registrations, then check that nothing was lost or doubled.
+"""Break things during a burst of registrations, with lp-api and trs-sync workers running as two replicas each, then
+check that nothing was lost or doubled.
 
 Run by `make faults` (and CI): it restarts this machine's RabbitMQ and PostgreSQL, so it is kept out
 of `make test`. Loopback only; bounded in count and time. It prints the counts it checks.
@@ -75,8 +76,9 @@ def broken_system(make_database, make_vhost, tmp_path_factory):
     if not (os.environ.get("CI") or os.environ.get("FAULTS_ALLOWED")):
         pytest.skip("restarts this machine's RabbitMQ and PostgreSQL: run with `make faults`")
     run_dir = tmp_path_factory.mktemp("faults")
+    # Replicas as deployed: competing consumers deliver events out of order; the read copies must not care.
     system, process, log = start_system(make_database, make_vhost, run_dir, gateway_port=28080, port_base=28000,
-                                        without=MANAGED)
+                                        without=MANAGED, scale={"lp-api-worker": 2, "trs-sync-worker": 2})
     workers = {name: Worker(name.split("-")[0], system.env, run_dir / f"{name}.log") for name in MANAGED}
     for w in workers.values():
         w.start()
