@@ -179,22 +179,24 @@ def error_list(errors: dict) -> list[dict]:
             if not field.endswith("__parts")]
 
 
+# Each kind of organisation's pages: (text, href, the paths that count as in it). A kind without pages yet gets
+# one link to its "coming" page.
+SECTION_LINKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "school": [("ECTs", "/school/ects", ("/school/ects", "/school/register-ect")),
+               ("Mentors", "/school/mentors", ("/school/mentors", "/school/register-mentor")),
+               ("School users", "/school/users", ("/school/users",)),
+               ("Contacts", "/school/contacts", ("/school/contacts",))],
+}
+
+
 def navigation(context: WorkingContext | None) -> list[dict]:
     if context is None:
         return []
-    path = request.path
-    items = []
-    if context.in_view("school"):
-        items += [{"text": "ECTs", "href": "/school/ects", "active": path.startswith("/school/ects")
-                   or path.startswith("/school/register-ect")},
-                  {"text": "Mentors", "href": "/school/mentors", "active": path.startswith("/school/mentors")
-                   or path.startswith("/school/register-mentor")},
-                  {"text": "School users", "href": "/school/users", "active": path.startswith("/school/users")},
-                  {"text": "Contacts", "href": "/school/contacts", "active": path.startswith("/school/contacts")}]
+    path, items = request.path, []
     for organisation_type, label in context.sections:
-        if organisation_type != "school":
-            slug = organisation_type.replace("_", "-")
-            items.append({"text": label, "href": f"/{slug}", "active": path.startswith(f"/{slug}")})
+        links = SECTION_LINKS.get(organisation_type) or [
+            (label, f"/{organisation_type.replace('_', '-')}", (f"/{organisation_type.replace('_', '-')}",))]
+        items += [{"text": text, "href": href, "active": path.startswith(prefixes)} for text, href, prefixes in links]
     items.append({"text": "Settings", "href": "/settings", "active": path.startswith("/settings")})
     return items
 
