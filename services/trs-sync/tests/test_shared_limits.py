@@ -67,6 +67,18 @@ def test_processes_share_one_rate_limit_and_a_pause(svc):
     assert 4 < paused.value.retry_after <= 5
 
 
+def test_no_request_starts_in_the_last_moment_of_a_window(svc):
+    """One taken there would reach TRS in TRS's next window, on top of that window's share."""
+    limit = SharedRateLimit(svc.db, 30)
+    with svc.db.engine.connect() as conn:
+        into = float(conn.execute(text("select extract(epoch from now())::numeric % 6")).scalar())
+    time.sleep((6 - limits.GUARD_SECONDS / 2 - into) % 6)
+    with pytest.raises(Throttled) as raised:
+        limit.acquire(0)
+    assert 0 < raised.value.retry_after <= limits.GUARD_SECONDS
+    limit.acquire(1)  # taken at the start of the next window
+
+
 def test_processes_share_one_circuit(svc):
     first, second = CircuitBreaker(svc.db, 2, 0.5), CircuitBreaker(svc.db, 2, 0.5)
     first.failed()

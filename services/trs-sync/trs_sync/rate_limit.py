@@ -8,7 +8,7 @@ import time
 from sqlalchemy import text
 
 from ecf_shared.db import Database
-from trs_sync.domain.limits import window
+from trs_sync.domain.limits import GUARD_SECONDS, window
 
 TAKE = text("""
 with slot as (select date_bin(make_interval(secs => :seconds), now(), timestamptz '2000-01-01') as start),
@@ -16,6 +16,7 @@ with slot as (select date_bin(make_interval(secs => :seconds), now(), timestampt
                 from trs_rate_pause where id = 1 and paused_until > now()),
      taken as (insert into trs_rate_windows (window_start, used)
                select start, 1 from slot where not exists (select 1 from paused)
+                 and now() < start + make_interval(secs => :seconds - :guard)
                on conflict (window_start) do update set used = trs_rate_windows.used + 1
                where trs_rate_windows.used < :capacity
                returning used)
@@ -47,7 +48,8 @@ class SharedRateLimit:
         deadline = self._clock() + max_wait
         while True:
             with self.db.engine.begin() as conn:
-                row = conn.execute(TAKE, {"seconds": self.seconds, "capacity": self.capacity}).one()
+                row = conn.execute(TAKE, {"seconds": self.seconds, "capacity": self.capacity,
+                                          "guard": GUARD_SECONDS}).one()
                 if row.used is not None:
                     if row.used == 1:
                         conn.execute(FORGET_OLD)  # the first request of a window clears the old ones

@@ -2,7 +2,8 @@
 
 Rate: TRS counts requests per client in fixed minutes. We count in shorter windows aligned to the minute, each
 allowing its share of the minute's limit, so no TRS minute ever sees more than the limit and a burst is at most
-one window's share.
+one window's share. No request starts in a window's last GUARD_SECONDS: one taken there would reach TRS after
+TRS's clock has moved into the next window and be counted there, on top of that window's share.
 
 Circuit: closed → (N transient failures in a row) → open → (cool-down) → half-open: one probe request at a time
 (a probe not heard of within `probe_timeout` is given up, so a process that died while probing cannot hold the
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+
+
+GUARD_SECONDS = 0.5
 
 
 def window(per_minute: int) -> tuple[int, int]:
