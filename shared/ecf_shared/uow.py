@@ -4,7 +4,9 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from ecf_shared import ordering
 from ecf_shared.bus import outbox
+from ecf_shared.contracts import contract_for
 from ecf_shared.db import Database
 from ecf_shared.events.envelope import Actor, Event, new_event
 
@@ -26,7 +28,10 @@ class UnitOfWork:
 
     def publish(self, event_type: str, data: dict, actor: Actor | dict | None = None) -> Event:
         """Validate against the event's contract and write it to the outbox in this transaction."""
-        event = new_event(event_type, data, producer=self.producer, actor=actor)
+        ordered_by = contract_for(event_type).ordered_by
+        entities = [str(data[f]) for f in ordered_by if data.get(f) is not None]
+        occurred_at = ordering.stamp(self.session, entities) if entities else None
+        event = new_event(event_type, data, producer=self.producer, actor=actor, occurred_at=occurred_at)
         outbox.add(self.session, event)
         self.events.append(event)
         return event

@@ -104,6 +104,15 @@ school_ects = Table(
     Column("as_of", DateTime(timezone=True), nullable=False),
 )
 
+# Read copy of teachers' names as registrations last changed them (migration 0004_ordering).
+teacher_names = Table(
+    "teacher_names", metadata,
+    Column("trn", String(7), primary_key=True),
+    Column("first_name", String(200), nullable=False),
+    Column("last_name", String(200), nullable=False),
+    Column("source_at", DateTime(timezone=True), nullable=False),
+)
+
 
 def _map(mapper_registry: registry) -> None:
     mapper_registry.map_imperatively(InductionPeriod, induction_periods)

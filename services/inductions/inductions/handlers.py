@@ -6,7 +6,7 @@ from functools import partial
 
 from ecf_shared.events.envelope import SYSTEM, Actor, Event, jsonable
 from ecf_shared.uow import UnitOfWork
-from inductions import commands, school_ects
+from inductions import commands, school_ects, teacher_names
 from inductions.adapters import start_mappers
 from inductions.clock import Clock
 from inductions.domain.audit import AuditEntry, ManualHandlingItem
@@ -21,13 +21,16 @@ def _find(uow: UnitOfWork, trn: str) -> Induction | None:
 
 
 def open_in_flight_induction(uow: UnitOfWork, event: Event) -> None:
-    """Every registered ECT gets an induction record (RequiredToComplete) unless they already have one."""
+    """Every registered ECT gets an induction record (RequiredToComplete) unless they already have one, named as
+    registrations last named the teacher (a later name change may have arrived first)."""
     data = event.data
+    names = teacher_names.take(uow, data, event.occurred_at)
     induction = _find(uow, data["trn"])
     if induction is not None:
         induction.qts_awarded_on = induction.qts_awarded_on or data.get("qts_awarded_on")
         return
-    induction = Induction(trn=data["trn"], first_name=data["first_name"], last_name=data["last_name"],
+    first_name, last_name = names
+    induction = Induction(trn=data["trn"], first_name=first_name, last_name=last_name,
                           qts_awarded_on=data.get("qts_awarded_on"))
     uow.session.add(induction)
     commands.finish(uow, induction, (None, None, None), SYSTEM_CALLER, "register",
@@ -36,9 +39,10 @@ def open_in_flight_induction(uow: UnitOfWork, event: Event) -> None:
 
 
 def update_names(uow: UnitOfWork, event: Event) -> None:
+    names = teacher_names.take(uow, event.data, event.occurred_at)
     induction = _find(uow, event.data["trn"])
     if induction is not None:
-        induction.first_name, induction.last_name = event.data["first_name"], event.data["last_name"]
+        induction.first_name, induction.last_name = names
         uow.session.add(AuditEntry(trn=induction.trn, action="details_changed", actor=event.actor.to_dict(),
                                    details=jsonable(event.data)))
 

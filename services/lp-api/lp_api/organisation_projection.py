@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from ecf_shared.ordering import upsert_if_newer
 from lp_api.adapters import organisations, school_contacts
 from lp_api.read_model_time import moved_forward, transaction_time
 
@@ -39,12 +40,6 @@ def record_organisation(session: Session, organisation: dict, occurred_at: datet
 
 
 def record_school_contacts(session: Session, contacts: dict, occurred_at: datetime) -> None:
-    row = {"school_id": contacts["organisation_id"], "contact_email": contacts.get("contact_email"),
-           "induction_tutors": contacts["induction_tutors"], "user_emails": contacts.get("user_emails") or [],
-           "source_at": occurred_at}
-    statement = insert(school_contacts).values(**row)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[school_contacts.c.school_id],
-        set_={k: statement.excluded[k] for k in row if k != "school_id"},
-        where=school_contacts.c.source_at <= statement.excluded.source_at,
-    ))
+    upsert_if_newer(session, school_contacts, {"school_id": contacts["organisation_id"]},
+                    {"contact_email": contacts.get("contact_email"), "induction_tutors": contacts["induction_tutors"],
+                     "user_emails": contacts.get("user_emails") or []}, occurred_at)

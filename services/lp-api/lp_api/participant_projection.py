@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.orm import Session
 
+from ecf_shared.ordering import upsert_if_newer
 from lp_api.adapters import (enrolments, induction_ends, interest_participants, mentorships, organisations, participants,
                              teachers, transfers)
 from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS, ecf_participant_resource,
@@ -170,15 +171,10 @@ def record_induction_period_closed(session: Session, data: dict, occurred_at: da
 
 
 def _record_induction_end(session: Session, trn: str, end_date: str | None, occurred_at: datetime) -> None:
-    before = session.execute(select(induction_ends.c.end_date, induction_ends.c.source_at)
-                             .where(induction_ends.c.trn == trn).with_for_update()).first()
-    statement = insert(induction_ends).values(trn=trn, end_date=end_date, source_at=occurred_at)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[induction_ends.c.trn], set_={"end_date": statement.excluded.end_date,
-                                                     "source_at": statement.excluded.source_at},
-        where=induction_ends.c.source_at <= statement.excluded.source_at))
-    shown_before = before.end_date if before is not None else None
-    if (before is not None and before.source_at > occurred_at) or shown_before == _date(end_date):
+    shown_before = session.execute(select(induction_ends.c.end_date).where(induction_ends.c.trn == trn)
+                                   .with_for_update()).scalar()
+    if not upsert_if_newer(session, induction_ends, {"trn": trn}, {"end_date": end_date}, occurred_at) \
+            or shown_before == _date(end_date):
         return  # what participants show is unchanged (most status changes end nothing): no documents to rebuild
     for teacher_id in session.execute(select(teachers.c.id).where(teachers.c.trn == trn)).scalars():
         refresh_participant(session, teacher_id)

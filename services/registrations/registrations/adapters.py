@@ -34,6 +34,7 @@ organisations = Table(
     Column("state_funded", Boolean),
     Column("eligible", Boolean),
     Column("establishment_type", String(100)),
+    Column("source_at", DateTime(timezone=True), nullable=False),  # occurred_at of the event last taken (migration 0006)
 )
 
 # Read copy of lp-api's partnerships (migration 0004), one per school, lead provider and cohort.

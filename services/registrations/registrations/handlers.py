@@ -2,25 +2,25 @@
 from __future__ import annotations
 
 from ecf_shared.errors import Invalid
+from ecf_shared.ordering import upsert_if_newer
 from ecf_shared.events.envelope import Actor, Event
 from ecf_shared.uow import UnitOfWork
 from registrations import audit, partnerships
-from registrations.adapters import start_mappers
+from registrations.adapters import organisations, start_mappers
 from registrations.changes import publish_training_changed
 from registrations.domain import rules
 from registrations.domain.model import EctPeriod, MentorPeriod, SchoolCopy, Teacher, TrainingPeriod
 
 
 def copy_organisation(uow: UnitOfWork, event: Event) -> None:
+    """The payload is the whole organisation; a late older event changes nothing (ecf_shared.ordering)."""
     data = event.data
-    org = uow.session.get(SchoolCopy, str(data["organisation_id"]))
-    if org is None:
-        org = SchoolCopy(id=str(data["organisation_id"]), type=data["type"], name=data["name"], urn=data["urn"],
-                         status=data["status"])
-        uow.session.add(org)
-    org.type, org.name, org.urn, org.status = data["type"], data["name"], data["urn"], data["status"]
-    org.state_funded, org.eligible = data.get("state_funded"), data.get("eligible")
-    org.establishment_type = data.get("establishment_type")  # for appropriate bodies: their kind (rules.AB_KINDS)
+    upsert_if_newer(uow.session, organisations, {"id": str(data["organisation_id"])},
+                    {"type": data["type"], "name": data["name"], "urn": data["urn"], "status": data["status"],
+                     "state_funded": data.get("state_funded"), "eligible": data.get("eligible"),
+                     # for appropriate bodies: their kind (rules.AB_KINDS)
+                     "establishment_type": data.get("establishment_type")},
+                    event.occurred_at)
 
 
 def _lead_provider(uow, lead_provider_id: str) -> Actor:

@@ -11,10 +11,13 @@ from ecf_shared.settings import Settings
 
 
 def catalogue_markdown() -> str:
-    lines = ["| type | version | producer | consumers | payload | description |", "|---|---|---|---|---|---|"]
+    lines = ["| type | version | producer | consumers | ordered by | payload | description |",
+             "|---|---|---|---|---|---|---|"]
     for c in sorted(contracts.catalogue().values(), key=lambda c: c.type):
         fields_ = ", ".join(f"`{name}`" + ("" if f.required else "?") for name, f in c.schema().fields.items())
-        lines.append(f"| `{c.type}` | {c.version} | {c.producer} | {', '.join(c.consumers) or '—'} | {fields_} | {c.description} |")
+        ordered_by = ", ".join(f"`{f}`" for f in c.ordered_by) or "—"
+        lines.append(f"| `{c.type}` | {c.version} | {c.producer} | {', '.join(c.consumers) or '—'} | {ordered_by} "
+                     f"| {fields_} | {c.description} |")
     return "\n".join(lines)
 
 

@@ -20,6 +20,9 @@ class Contract:
     consumers: tuple[str, ...]
     schema: Type[Schema]
     description: str
+    # The data fields (entity ids) naming what the event changes: its occurred_at is then a per-entity clock that
+    # read copies order by (ecf_shared.ordering).
+    ordered_by: tuple[str, ...] = ()
 
 
 class UnknownEventType(LookupError):

@@ -31,16 +31,17 @@ class SchoolContactsSchema(Schema):
 
 
 _READERS = ("lp-api", "registrations")
+_ORG = ("organisation_id",)
 
 register(
     Contract("accounts.organisation.created", 1, "accounts", _READERS, OrganisationSchema,
-             "An organisation (school, lead provider, delivery partner, appropriate body, ...) was created."),
+             "An organisation (school, lead provider, delivery partner, appropriate body, ...) was created.", _ORG),
     Contract("accounts.organisation.updated", 1, "accounts", _READERS, OrganisationSchema,
-             "An organisation's details changed; the payload is the whole organisation."),
+             "An organisation's details changed; the payload is the whole organisation.", _ORG),
     Contract("accounts.organisation.closed", 1, "accounts", _READERS, OrganisationSchema,
-             "An organisation was closed (for schools: closed in GIAS)."),
+             "An organisation was closed (for schools: closed in GIAS).", _ORG),
     Contract("accounts.school_contacts.changed", 1, "accounts", ("lp-api",), SchoolContactsSchema,
-             "A school's contact email, nominated induction tutors or user emails changed."),
+             "A school's contact email, nominated induction tutors or user emails changed.", _ORG),
 )
 
 

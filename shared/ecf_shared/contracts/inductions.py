@@ -20,7 +20,8 @@ class StatusChangedSchema(Schema):
 
 register(
     Contract("inductions.induction.status_changed", 1, "inductions", ("lp-api", "trs-sync"), StatusChangedSchema,
-             "A teacher's derived induction status changed; trs-sync sends permitted CPD changes to TRS."),
+             "A teacher's derived induction status changed; trs-sync sends permitted CPD changes to TRS.",
+             ("induction_id",)),
 )
 
 
@@ -67,7 +68,7 @@ register(
     Contract("inductions.period.opened", 1, "inductions", (), PeriodSchema,
              "An appropriate body claimed an ECT: an induction period opened."),
     Contract("inductions.period.closed", 1, "inductions", ("lp-api",), PeriodSchema,
-             "An induction period closed with a pass, a fail or a release (no outcome)."),
+             "An induction period closed with a pass, a fail or a release (no outcome).", ("induction_id",)),
     Contract("inductions.period.updated", 1, "inductions", (), PeriodSchema,
              "An induction period's dates, terms or outcome were corrected, or an admin reopened it."),
     Contract("inductions.extension.recorded", 1, "inductions", (), ExtensionSchema,

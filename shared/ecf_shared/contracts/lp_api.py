@@ -26,9 +26,10 @@ class ParticipantActionSchema(Schema):
 
 register(
     Contract("lp-api.partnership.created", 1, "lp-api", ("registrations",), PartnershipSchema,
-             "A lead provider recorded a partnership (lead provider + delivery partner + school, for a cohort)."),
+             "A lead provider recorded a partnership (lead provider + delivery partner + school, for a cohort).",
+             ("partnership_id",)),
     Contract("lp-api.partnership.updated", 1, "lp-api", ("registrations",), PartnershipSchema,
-             "A lead provider changed a partnership's delivery partner."),
+             "A lead provider changed a partnership's delivery partner.", ("partnership_id",)),
     Contract("lp-api.participant.action_requested", 1, "lp-api", ("registrations",), ParticipantActionSchema,
              "A lead provider withdrew, deferred, resumed or changed the schedule of a participant; registrations applies it."),
 )
