@@ -1,4 +1,6 @@
 """ecf_shared.ordering: read copies apply only newer changes; producers stamp events with a per-entity clock."""
+import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -85,6 +87,30 @@ def test_stamps_of_one_entity_rise_even_when_the_clock_is_behind_its_last_event(
             stamps.append(ordering.stamp(session, [thing]))
             session.commit()
     assert ahead < stamps[0] < stamps[1]
+
+
+def test_a_change_that_waited_on_one_still_open_is_stamped_after_it(db):
+    """Two transactions about one entity at once: the second waits for the first's commit and is stamped after it,
+    even when the first's stamp is ahead of the clock the second reads."""
+    thing, stamps = str(uuid.uuid4()), {}
+    with db.session_factory() as first:
+        waiting = threading.Thread(target=lambda: stamps.setdefault("second", _stamp_and_commit(db, thing)))
+        stamps["first"] = ordering.stamp(first, [thing]) + timedelta(seconds=2)  # as if its clock ran ahead
+        first.execute(ordering.entity_clocks.update().values(last_at=stamps["first"])
+                      .where(ordering.entity_clocks.c.entity_id == thing))
+        waiting.start()
+        time.sleep(0.3)
+        assert "second" not in stamps
+        first.commit()
+    waiting.join(5)
+    assert stamps["second"] > stamps["first"]
+
+
+def _stamp_and_commit(db, entity_id):
+    with db.session_factory() as session:
+        at = ordering.stamp(session, [entity_id])
+        session.commit()
+    return at
 
 
 def test_an_event_is_stamped_past_every_entity_it_names(db):
