@@ -144,31 +144,41 @@ class InFlightImport:
         with UnitOfWork(self.db, producer="inductions") as uow:
             trns = sorted(t.trn for t in teachers)
             # The same lock a claim or a registration takes before it creates a record: none races the import.
-            for trn in trns:
-                uow.session.execute(_LOCK, {"key": f"inductions:{trn}"})
+            uow.session.execute(_LOCK, {"keys": [f"inductions:{trn}" for trn in trns]})
             records = {i.trn: i for i in uow.session.scalars(
                 select(Induction).where(Induction.trn.in_(trns)).with_for_update())}
             marks = dict(uow.session.execute(select(in_flight_imports.c.trn, in_flight_imports.c.fingerprint)
                                              .where(in_flight_imports.c.trn.in_(trns))).all())
-            for teacher in teachers:
-                self._write_one(uow, teacher, records.get(teacher.trn), marks.get(teacher.trn), grouped, summary)
+            written: dict[str, str] = {}
+            with uow.in_bulk():
+                for teacher in teachers:
+                    if self._write_one(uow, teacher, records.get(teacher.trn), marks.get(teacher.trn), grouped,
+                                       summary):
+                        written[teacher.trn] = rules.fingerprint(teacher.periods)
+                if written:
+                    stmt = insert(in_flight_imports).values([{"trn": t, "fingerprint": f} for t, f in written.items()])
+                    uow.session.execute(stmt.on_conflict_do_update(index_elements=["trn"], set_={
+                        "fingerprint": stmt.excluded.fingerprint, "updated_at": _now()}))
             if self.dry_run:
                 uow.rollback()
             else:
                 uow.commit()
 
     def _write_one(self, uow: UnitOfWork, teacher: Teacher, induction: Induction | None, mark: str | None,
-                   grouped: Grouped, summary: Summary) -> None:
+                   grouped: Grouped, summary: Summary) -> bool:
+        """Whether the teacher's record was written."""
         wanted = rules.fingerprint(teacher.periods)
         if induction is not None and induction.periods:
             held = rules.fingerprint(induction.periods)
             if mark is None:
-                return self._reject_all(grouped, teacher, rules.Problem("already_recorded_in_cpd"))
+                self._reject_all(grouped, teacher, rules.Problem("already_recorded_in_cpd"))
+                return False
             if held != mark:
-                return self._reject_all(grouped, teacher, rules.Problem("changed_in_cpd_since_import"))
+                self._reject_all(grouped, teacher, rules.Problem("changed_in_cpd_since_import"))
+                return False
             if held == wanted:
                 summary.teachers_unchanged += 1
-                return None
+                return False
         trs = teacher.trs
         if induction is None:
             induction = Induction(trn=teacher.trn, first_name=trs.first_name, last_name=trs.last_name,
@@ -195,10 +205,7 @@ class InFlightImport:
                                else "Corrected by a later import from the legacy service",
                                trs_induction={"status": trs.status, "start_date": trs.start_date,
                                               "completed_date": trs.completed_date})
-        uow.session.execute(insert(in_flight_imports).values(trn=teacher.trn, fingerprint=rules.fingerprint(
-            teacher.periods)).on_conflict_do_update(index_elements=["trn"], set_={"fingerprint": rules.fingerprint(
-                teacher.periods), "updated_at": _now()}))
-        return None
+        return True
 
     @staticmethod
     def _replace_periods(uow: UnitOfWork, induction: Induction, legacy: list[rules.LegacyPeriod]) -> int:
@@ -216,12 +223,10 @@ class InFlightImport:
                     continue
                 for name, value in values.items():
                     setattr(period, name, value)
-                uow.session.flush()
                 events.period(uow, "updated", induction, period, ACTOR)
             else:
                 period = InductionPeriod(induction.id, **values)
                 induction.periods.append(period)
-                uow.session.flush()
                 events.period(uow, "opened", induction, period, ACTOR)
                 if period.finished_on is not None:
                     events.period(uow, "closed", induction, period, ACTOR)
@@ -243,4 +248,4 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-_LOCK = text("select pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_LOCK = text("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(cast(:keys as text[])) as k")
