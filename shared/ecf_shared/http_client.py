@@ -33,6 +33,14 @@ class ServiceClient:
         self.session = requests.Session()
 
     def get(self, path: str, *, token: str | None = None, params: dict | None = None) -> requests.Response:
+        return self.request("GET", path, token=token, params=params)
+
+    def post(self, path: str, *, token: str | None = None, json: dict | None = None) -> requests.Response:
+        """Only for requests that are safe to repeat (a read with a body): transient failures are retried."""
+        return self.request("POST", path, token=token, json=json)
+
+    def request(self, method: str, path: str, *, token: str | None = None, params: dict | None = None,
+                json: dict | None = None) -> requests.Response:
         headers = {correlation.HEADER: correlation.current(), "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -40,7 +48,8 @@ class ServiceClient:
         @retry(retry=retry_if_exception(_transient), stop=stop_after_attempt(self.attempts),
                wait=wait_exponential_jitter(multiplier=0.1, max=1.0, jitter=0.1), reraise=True)
         def call():
-            response = self.session.get(f"{self.base_url}{path}", params=params, headers=headers, timeout=self.timeout)
+            response = self.session.request(method, f"{self.base_url}{path}", params=params, json=json, headers=headers,
+                                            timeout=self.timeout)
             if response.status_code in (502, 504):
                 raise _RetryableStatus(response)
             return response

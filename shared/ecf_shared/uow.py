@@ -1,6 +1,8 @@
 """Unit of work: one transaction that rolls back unless told to commit; events go to the outbox in it."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -17,6 +19,7 @@ class UnitOfWork:
         self.producer = producer
         self.session: Session | None = None
         self.events: list[Event] = []
+        self._held: list[Event] | None = None
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self.db.session_factory()
@@ -32,9 +35,25 @@ class UnitOfWork:
         entities = [str(data[f]) for f in ordered_by if data.get(f) is not None]
         occurred_at = ordering.stamp(self.session, entities) if entities else None
         event = new_event(event_type, data, producer=self.producer, actor=actor, occurred_at=occurred_at)
-        outbox.add(self.session, event)
+        if self._held is not None:
+            self._held.append(event)
+        else:
+            outbox.add(self.session, event)
         self.events.append(event)
         return event
+
+    @contextmanager
+    def in_bulk(self):
+        """For a bulk job: events published inside are written to the outbox in one statement on the way out, and
+        the session does not flush before each of them (one round trip per batch, not per event)."""
+        self._held = []
+        try:
+            with self.session.no_autoflush:
+                yield self
+            self.session.flush()
+            outbox.add_all(self.session, self._held)
+        finally:
+            self._held = None
 
     def commit(self) -> None:
         if self.events:

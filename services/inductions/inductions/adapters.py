@@ -113,6 +113,16 @@ teacher_names = Table(
     Column("source_at", DateTime(timezone=True), nullable=False),
 )
 
+# What the in-flight import last wrote for a teacher (migration 0005_in_flight_imports): the fingerprint of the
+# periods it left, so the same file again changes nothing and a record changed in CPD since is not overwritten.
+in_flight_imports = Table(
+    "in_flight_imports", metadata,
+    Column("trn", String(7), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 
 def _map(mapper_registry: registry) -> None:
     mapper_registry.map_imperatively(InductionPeriod, induction_periods)

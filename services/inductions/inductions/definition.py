@@ -2,6 +2,7 @@ from pathlib import Path
 
 from ecf_shared.service import ServiceDefinition
 from inductions.handlers import handlers
+from inductions.in_flight.cli import import_in_flight
 from inductions.settings import InductionsSettings
 
 DEFINITION = ServiceDefinition(
@@ -10,4 +11,5 @@ DEFINITION = ServiceDefinition(
     settings_cls=InductionsSettings,
     migrations=Path(__file__).parent / "migrations",
     handlers=handlers,
+    commands={"import-in-flight": import_in_flight},
 )

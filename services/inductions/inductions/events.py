@@ -9,9 +9,10 @@ from inductions.domain.model import Appeal, Extension, Induction, InductionPerio
 
 
 def announce_status(uow: UnitOfWork, induction: Induction, before: tuple, *, actor: Actor, source: str,
-                    reason: str, appeal_lodged_on: date | None = None) -> None:
+                    reason: str, appeal_lodged_on: date | None = None, trs_induction: dict | None = None) -> None:
     """inductions.induction.status_changed, exactly when the derived status or its dates changed; an appeal
-    decision carries the day the appeal was lodged, which trs-sync's edit rules time the decision from."""
+    decision carries the day the appeal was lodged, which trs-sync's edit rules time the decision from. An import
+    carries what TRS held when it checked (`trs_induction`): trs-sync sends nothing TRS already holds."""
     if induction.snapshot() == before:
         return
     uow.publish("inductions.induction.status_changed", {
@@ -19,6 +20,7 @@ def announce_status(uow: UnitOfWork, induction: Induction, before: tuple, *, act
         "start_date": induction.start_date(), "completed_date": induction.completed_date(),
         "changed_at": datetime.now(timezone.utc), "source": source, "reason": reason,
         "appeal_lodged_on": appeal_lodged_on,
+        **({"imported": True, "trs_induction": trs_induction} if trs_induction is not None else {}),
     }, actor=actor)
 
 

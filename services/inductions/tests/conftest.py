@@ -39,6 +39,7 @@ def svc(service, fake_trs_sync, clock):
     service.reset()
     fake_trs_sync.teachers.clear()
     fake_trs_sync.deactivated.clear()
+    fake_trs_sync.finds.clear()
     fake_trs_sync.down = False
     clock.fixed = TODAY
     return service

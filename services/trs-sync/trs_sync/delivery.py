@@ -36,6 +36,18 @@ class Gateway:
             refresh_queue_depth(uow)
         return entry
 
+    def settle_held(self, uow: UnitOfWork, change: StatusChange) -> SyncLogEntry:
+        """TRS already holds this change (the in-flight import checked): settled without calling TRS."""
+        lock_teacher(uow.session, change.trn)
+        settled = uow.session.get(Delivery, change.trn)
+        if settled is not None and change.changed_at < settled.changed_at:
+            entry = SyncLogEntry(change.trn, change.event_id, "superseded",
+                                 detail=f"A newer change (from {settled.changed_at.isoformat()}) was already settled.")
+        else:
+            entry = SyncLogEntry(change.trn, change.event_id, "already_in_trs",
+                                 detail="Imported: TRS already held this status and these dates; nothing was sent.")
+        return self._settle(uow, change, settled, entry)
+
     def _deliver(self, uow: UnitOfWork, change: StatusChange, item: ManualHandlingItem | None) -> SyncLogEntry:
         lock_teacher(uow.session, change.trn)
         settled = uow.session.get(Delivery, change.trn)

@@ -24,6 +24,10 @@ def send_status_change_to_trs(uow: UnitOfWork, event: Event, *, gateway: Gateway
         if closes_the_record(change.induction):
             stop_watching(uow.session, change.trn)
         return
+    if change.already_in_trs:
+        # Imported at go-live, and TRS already holds exactly this: no PUT, but it is CPD's to watch from now on.
+        gateway.settle_held(uow, change)
+        return
     gateway.deliver(uow, change)
 
 

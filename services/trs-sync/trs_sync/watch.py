@@ -21,7 +21,7 @@ def locked(session: Session, trn: str) -> WatchedTeacher:
 
 def follow_settled(session: Session, change: StatusChange, outcome: str) -> None:
     """Called as a CPD change is settled, in the same transaction and under the teacher's delivery lock."""
-    if outcome == "delivered":
+    if outcome in ("delivered", "already_in_trs"):
         locked(session, change.trn).sent(change)
     elif outcome == "manual" and closes_the_record(change.induction):
         stop_watching(session, change.trn)  # CPD recorded an exemption; the TRS console records it in TRS
@@ -34,7 +34,14 @@ def stop_watching(session: Session, trn: str) -> None:
 
 
 def note_date_of_birth(session: Session, trn: str, date_of_birth: date) -> None:
-    stmt = insert(watched_teachers).values(trn=trn, date_of_birth=date_of_birth)
+    note_dates_of_birth(session, [(trn, date_of_birth)])
+
+
+def note_dates_of_birth(session: Session, persons: list[tuple[str, date]]) -> None:
+    """One statement for many (TRN, date of birth) pairs, as a batch lookup brings them."""
+    if not persons:
+        return
+    stmt = insert(watched_teachers).values([{"trn": trn, "date_of_birth": dob} for trn, dob in dict(persons).items()])
     session.execute(stmt.on_conflict_do_update(
         index_elements=["trn"], set_={"date_of_birth": stmt.excluded.date_of_birth},
         where=watched_teachers.c.date_of_birth.is_distinct_from(stmt.excluded.date_of_birth)))

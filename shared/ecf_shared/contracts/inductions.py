@@ -4,6 +4,12 @@ from ecf_shared.contracts import Contract, register
 from ecf_shared.contracts.fields import INDUCTION_STATUSES, TRN
 
 
+class HeldInductionSchema(Schema):
+    status = fields.String(required=True)
+    start_date = fields.Date(allow_none=True, load_default=None)
+    completed_date = fields.Date(allow_none=True, load_default=None)
+
+
 class StatusChangedSchema(Schema):
     induction_id = fields.UUID(required=True)
     trn = TRN(required=True)
@@ -16,6 +22,11 @@ class StatusChangedSchema(Schema):
     reason = fields.String(allow_none=True, load_default=None)
     appeal_lodged_on = fields.Date(allow_none=True, load_default=None,
                                    metadata={"description": "when the change decides an appeal: the day it was lodged"})
+    imported = fields.Boolean(load_default=False, metadata={
+        "description": "the in-flight import recorded the induction as the legacy service held it"})
+    trs_induction = fields.Nested(HeldInductionSchema, allow_none=True, load_default=None, metadata={
+        "description": "imported: the induction TRS held when the import checked it (trs-sync sends nothing when "
+                       "it is the new one)"})
 
 
 register(

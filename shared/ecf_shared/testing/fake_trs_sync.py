@@ -14,7 +14,22 @@ class FakeTrsSync:
         self.teachers: dict[str, dict] = {}
         self.deactivated: set[str] = set()
         self.down = False
+        self.finds: list[dict] = []  # bodies of POST /teachers/find, with the caller's Authorization header
         app = Flask("fake-trs-sync")
+
+        @app.post("/teachers/find")
+        def find():
+            if self.down:
+                return jsonify({"code": "trs_unavailable"}), 503
+            body = request.get_json()
+            self.finds.append({"body": body, "authorization": request.headers.get("Authorization")})
+            wanted = body["teachers"]
+            found = [self.teachers[p["trn"]] for p in wanted if p["trn"] in self.teachers
+                     and p["trn"] not in self.deactivated
+                     and self.teachers[p["trn"]]["date_of_birth"] == p["date_of_birth"]]
+            known = {t["trn"] for t in found}
+            return jsonify({"teachers": found, "not_found": [p["trn"] for p in wanted if p["trn"] not in known],
+                            "trs_requests": -(-len(wanted) // 500)})
 
         @app.get("/teachers/<trn>")
         def lookup(trn):
@@ -32,8 +47,8 @@ class FakeTrsSync:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def add(self, trn, *, dob="1995-04-01", status="RequiredToComplete", qts="2025-07-20", prohibited=False,
-            current_trn=None, first="Ada", last="Lovelace"):
+            current_trn=None, first="Ada", last="Lovelace", start=None, completed=None):
         self.teachers[trn] = {"trn": current_trn or trn, "first_name": first, "middle_name": "", "last_name": last,
                               "date_of_birth": dob, "qts_awarded_on": qts,
-                              "induction": {"status": status, "start_date": None, "completed_date": None},
+                              "induction": {"status": status, "start_date": start, "completed_date": completed},
                               "prohibited_from_teaching": prohibited, "merged_from": trn if current_trn else None}

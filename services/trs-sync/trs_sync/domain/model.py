@@ -1,7 +1,7 @@
 """What trs-sync knows, free of the ORM and of TRS's wire format."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
 from ecf_shared import edit_rules
@@ -49,14 +49,26 @@ class StatusChange:
     old_status: str = "None"
     actor: str = "system"  # an edit-rules actor
     appeal_lodged_on: date | None = None  # set when the change decides an appeal
+    trs_held: Induction | None = None  # imported: what TRS held when the import checked it
+
+    @property
+    def already_in_trs(self) -> bool:
+        return self.trs_held == self.induction
 
     @classmethod
     def from_event(cls, event) -> "StatusChange":
         data = event.data
-        return cls(event_id=event.event_id, trn=data["trn"],
-                   induction=Induction(data["new_status"], data["start_date"], data["completed_date"]),
-                   changed_at=data["changed_at"], source=data["source"], old_status=data["old_status"] or "None",
-                   actor=RULE_ACTORS.get(event.actor.type, "system"), appeal_lodged_on=data.get("appeal_lodged_on"))
+        change = cls(event_id=event.event_id, trn=data["trn"],
+                     induction=Induction(data["new_status"], data["start_date"], data["completed_date"]),
+                     changed_at=data["changed_at"], source=data["source"], old_status=data["old_status"] or "None",
+                     actor=RULE_ACTORS.get(event.actor.type, "system"), appeal_lodged_on=data.get("appeal_lodged_on"))
+        held = data.get("trs_induction")
+        if data.get("imported") and held:
+            # The import records what appropriate bodies recorded in the legacy service: the change TRS is asked to
+            # make is from what TRS holds, by an appropriate body.
+            change = replace(change, old_status=held["status"], actor="appropriate_body",
+                             trs_held=Induction(held["status"], held.get("start_date"), held.get("completed_date")))
+        return change
 
     @classmethod
     def from_item(cls, item: "ManualHandlingItem") -> "StatusChange":
@@ -72,7 +84,7 @@ class SyncLogEntry:
 
     trn: str
     event_id: str
-    outcome: str  # delivered | superseded | manual | retry
+    outcome: str  # delivered | already_in_trs | superseded | manual | retry
     request_body: dict | None = None
     response_status: int | None = None
     error_code: str | None = None
@@ -153,7 +165,7 @@ class Delivery:
     changed_at: datetime
     event_id: str
     status: str
-    outcome: str  # delivered | superseded | manual
+    outcome: str  # delivered | already_in_trs | superseded | manual
     start_date: date | None = None
     completed_date: date | None = None
     delivered_at: datetime = field(default_factory=_now)  # when it was settled

@@ -1,0 +1,1 @@
+"""The go-live import of in-flight inductions from the legacy service's file (`python -m inductions import-in-flight`)."""

@@ -1,0 +1,251 @@
+"""The in-flight import as a use case: the grouped file in, a summary out.
+
+Per batch of 500 teachers: each teacher's rows are read and checked against the period rules, TRS is asked about the
+batch in one call, and what passes is written in one transaction as the normal flows would write it: the induction
+record (names and QTS from TRS), its periods, an audit entry naming the import, and the events other services
+consume. A teacher whose periods are already in CPD as this file has them is left alone; one the import wrote
+before is brought in line with a corrected file.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Callable
+
+from sqlalchemy import select, text
+from sqlalchemy.dialects.postgresql import insert
+
+from ecf_shared.db import Database
+from ecf_shared.events.envelope import Actor, jsonable
+from ecf_shared.uow import UnitOfWork
+from inductions import events
+from inductions.adapters import in_flight_imports
+from inductions.domain import in_flight as rules
+from inductions.domain.audit import AuditEntry
+from inductions.domain.model import Induction, InductionPeriod
+from inductions.in_flight.legacy_file import Grouped
+from inductions.in_flight.trs import BATCH, TrsFinder
+
+ACTOR = Actor(type="system", name="In-flight import")
+
+
+@dataclass
+class Summary:
+    rows_read: int = 0
+    teachers_read: int = 0
+    teachers_imported: int = 0  # new to CPD, or a record a school registration opened
+    teachers_updated: int = 0  # imported before; the file corrected them
+    teachers_unchanged: int = 0
+    periods_imported: int = 0  # periods written (created or changed)
+    rejected_rows: Counter = field(default_factory=Counter)  # by reason
+    trs_mismatches: int = 0  # teachers TRS does not know, or whose induction TRS closed otherwise
+    trs_requests: int = 0  # TRS persons/find calls made
+    dry_run: bool = False
+    updated_trns: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["rejected_rows"] = dict(sorted(self.rejected_rows.items()))
+        d["rejected_rows_total"] = sum(self.rejected_rows.values())
+        return d
+
+
+@dataclass
+class Teacher:
+    trn: str
+    periods: list[rules.LegacyPeriod]
+    lines: list[int]
+    trs: rules.TrsTeacher | None = None
+
+
+@dataclass
+class InFlightImport:
+    db: Database
+    finder: TrsFinder
+    mapping: dict[str, str]
+    today: date
+    dry_run: bool = False
+    source: str = "legacy file"
+    batch_size: int = BATCH
+
+    def run(self, grouped: Grouped, on_teacher: Callable[[int], None] = lambda n: None) -> Summary:
+        summary = Summary(rows_read=grouped.rows_read, dry_run=self.dry_run)
+        batch: list[Teacher] = []
+        for trn, group in grouped.teachers():
+            summary.teachers_read += 1
+            teacher = self._read(trn, group, grouped, summary)
+            if teacher is not None:
+                batch.append(teacher)
+            if len(batch) >= self.batch_size:
+                self._batch(batch, grouped, summary)
+                on_teacher(summary.teachers_read)
+                batch = []
+        if batch:
+            self._batch(batch, grouped, summary)
+        on_teacher(summary.teachers_read)
+        summary.trs_requests = self.finder.trs_requests
+        for _, reason, _, _ in grouped.rejects():
+            summary.rejected_rows[reason] += 1
+        return summary
+
+    # --- one teacher's rows -----------------------------------------------------------------------
+    def _read(self, trn: str, group: list[tuple[int, list[str]]], grouped: Grouped, summary: Summary) -> Teacher | None:
+        periods, problems, seen = [], {}, {}
+        for line, cells in group:
+            try:
+                period = rules.read_row(line, cells, self.mapping, self.today)
+            except rules.Problem as problem:
+                problems[line] = problem
+                continue
+            if period.key() in seen:  # the same period twice: the copy is reported, the teacher still imported
+                grouped.reject(line, rules.Problem("duplicate_row", f"{rules.REASONS['duplicate_row']} "
+                                                                    f"(line {seen[period.key()]})"), cells)
+                continue
+            seen[period.key()] = line
+            periods.append(period)
+        if not problems:
+            for line, problem in rules.check_periods(periods):
+                problems.setdefault(line, problem)
+        cells_of = dict(group)
+        if problems:
+            self._reject_teacher(grouped, [p.line for p in periods] + list(problems), cells_of, problems)
+            return None
+        return Teacher(trn, periods, [p.line for p in periods])
+
+    @staticmethod
+    def _reject_teacher(grouped: Grouped, lines, cells_of: dict, problems: dict[int, rules.Problem]) -> None:
+        for line in sorted(set(lines)):
+            grouped.reject(line, problems.get(line) or rules.Problem("other_row_rejected"), cells_of[line])
+
+    # --- a batch: TRS, then the database ------------------------------------------------------------
+    def _batch(self, batch: list[Teacher], grouped: Grouped, summary: Summary) -> None:
+        found = self.finder.find([(t.trn, t.periods[0].date_of_birth) for t in batch])
+        passing = []
+        for teacher in batch:
+            teacher.trs = found.get(teacher.trn)
+            problem = rules.check_against_trs(teacher.periods, teacher.trs)
+            if problem is None:
+                passing.append(teacher)
+                continue
+            if problem.reason in rules.TRS_MISMATCHES:
+                summary.trs_mismatches += 1
+            self._reject_all(grouped, teacher, problem)
+        if passing:
+            self._write(passing, grouped, summary)
+
+    def _reject_all(self, grouped: Grouped, teacher: Teacher, problem: rules.Problem) -> None:
+        cells = {line: cells for line, cells in _cells(grouped, teacher)}
+        for line in teacher.lines:
+            grouped.reject(line, problem, cells[line])
+
+    def _write(self, teachers: list[Teacher], grouped: Grouped, summary: Summary) -> None:
+        with UnitOfWork(self.db, producer="inductions") as uow:
+            trns = sorted(t.trn for t in teachers)
+            # The same lock a claim or a registration takes before it creates a record: none races the import.
+            uow.session.execute(_LOCK, {"keys": [f"inductions:{trn}" for trn in trns]})
+            records = {i.trn: i for i in uow.session.scalars(
+                select(Induction).where(Induction.trn.in_(trns)).with_for_update())}
+            marks = dict(uow.session.execute(select(in_flight_imports.c.trn, in_flight_imports.c.fingerprint)
+                                             .where(in_flight_imports.c.trn.in_(trns))).all())
+            written: dict[str, str] = {}
+            with uow.in_bulk():
+                for teacher in teachers:
+                    if self._write_one(uow, teacher, records.get(teacher.trn), marks.get(teacher.trn), grouped,
+                                       summary):
+                        written[teacher.trn] = rules.fingerprint(teacher.periods)
+                if written:
+                    stmt = insert(in_flight_imports).values([{"trn": t, "fingerprint": f} for t, f in written.items()])
+                    uow.session.execute(stmt.on_conflict_do_update(index_elements=["trn"], set_={
+                        "fingerprint": stmt.excluded.fingerprint, "updated_at": _now()}))
+            if self.dry_run:
+                uow.rollback()
+            else:
+                uow.commit()
+
+    def _write_one(self, uow: UnitOfWork, teacher: Teacher, induction: Induction | None, mark: str | None,
+                   grouped: Grouped, summary: Summary) -> bool:
+        """Whether the teacher's record was written."""
+        wanted = rules.fingerprint(teacher.periods)
+        if induction is not None and induction.periods:
+            held = rules.fingerprint(induction.periods)
+            if mark is None:
+                self._reject_all(grouped, teacher, rules.Problem("already_recorded_in_cpd"))
+                return False
+            if held != mark:
+                self._reject_all(grouped, teacher, rules.Problem("changed_in_cpd_since_import"))
+                return False
+            if held == wanted:
+                summary.teachers_unchanged += 1
+                return False
+        trs = teacher.trs
+        if induction is None:
+            induction = Induction(trn=teacher.trn, first_name=trs.first_name, last_name=trs.last_name,
+                                  qts_awarded_on=trs.qts_awarded_on)
+            uow.session.add(induction)
+            before = (None, None, None)
+        else:
+            induction.qts_awarded_on = trs.qts_awarded_on
+            before = induction.snapshot()
+        updating = bool(induction.periods)
+        changed = self._replace_periods(uow, induction, sorted(teacher.periods, key=lambda p: p.started_on))
+        summary.periods_imported += changed
+        if updating:
+            summary.teachers_updated += 1
+            summary.updated_trns.append(teacher.trn)
+        else:
+            summary.teachers_imported += 1
+        uow.session.add(AuditEntry(trn=teacher.trn, action="import_in_flight_update" if updating else "import_in_flight",
+                                   actor=ACTOR.to_dict(), details=jsonable({
+                                       "source": self.source, "lines": teacher.lines,
+                                       "periods": [asdict(p) for p in teacher.periods]})))
+        events.announce_status(uow, induction, before, actor=ACTOR, source="cpd",
+                               reason="Imported from the legacy service" if not updating
+                               else "Corrected by a later import from the legacy service",
+                               trs_induction={"status": trs.status, "start_date": trs.start_date,
+                                              "completed_date": trs.completed_date})
+        return True
+
+    @staticmethod
+    def _replace_periods(uow: UnitOfWork, induction: Induction, legacy: list[rules.LegacyPeriod]) -> int:
+        """The record's periods become the file's, in start order: kept ones changed in place, new ones opened
+        (and closed when finished), ones the file no longer has removed. Returns how many periods were written."""
+        existing = sorted(induction.periods, key=lambda p: p.started_on)
+        written = 0
+        for index, row in enumerate(legacy):
+            values = dict(appropriate_body_id=row.appropriate_body_id, started_on=row.started_on,
+                          finished_on=row.finished_on, number_of_terms=row.number_of_terms,
+                          training_programme=row.training_programme, outcome=row.outcome)
+            if index < len(existing):
+                period = existing[index]
+                if rules.fingerprint([period]) == rules.fingerprint([row]):
+                    continue
+                for name, value in values.items():
+                    setattr(period, name, value)
+                events.period(uow, "updated", induction, period, ACTOR)
+            else:
+                period = InductionPeriod(induction.id, **values)
+                induction.periods.append(period)
+                events.period(uow, "opened", induction, period, ACTOR)
+                if period.finished_on is not None:
+                    events.period(uow, "closed", induction, period, ACTOR)
+            written += 1
+        for period in existing[len(legacy):]:
+            induction.periods.remove(period)
+            uow.session.delete(period)
+        return written
+
+
+def _cells(grouped: Grouped, teacher: Teacher):
+    marks = ",".join("?" * len(teacher.lines))
+    for line, cells in grouped.db.execute(f"select line, cells from rows where trn = ? and line in ({marks})",
+                                          (teacher.trn, *teacher.lines)):
+        yield line, json.loads(cells)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+_LOCK = text("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(cast(:keys as text[])) as k")
