@@ -47,12 +47,13 @@ class ServiceUnderTest:
         with self.db.engine.connect() as conn:
             return list(conn.execute(query).scalars())
 
-    def send(self, event_type: str, data: dict, *, producer: str | None = None, actor=None) -> dict:
+    def send(self, event_type: str, data: dict, *, producer: str | None = None, actor=None,
+             occurred_at=None) -> dict:
         """Publish an event as its producer would, onto the real broker."""
         from ecf_shared.contracts import contract_for, exchange_for
 
         producer = producer or contract_for(event_type).producer
-        event = new_event(event_type, data, producer=producer, actor=actor)
+        event = new_event(event_type, data, producer=producer, actor=actor, occurred_at=occurred_at)
         body = event.to_message()
         with amqp.connect(self.settings.amqp_url, name="test-send") as conn:
             channel = conn.channel()
