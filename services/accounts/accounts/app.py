@@ -18,7 +18,8 @@ def create_app(settings: AccountsSettings, signing_key: SigningKey | None = None
     verifier = TokenVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                              jwks_json=json.dumps(signing_key.jwks()))
     app = build_app(settings, title="ECF accounts", blueprints=[blp, members_blp, signin_blp], verifier=verifier,
-                    description="Organisations, users, memberships, sign-in and access tokens.")
+                    description="Organisations, users, memberships, sign-in and access tokens.",
+                    membership_copy=False)  # it holds the memberships: each change re-reads them (caller.py)
     app.extensions["ecf"].extras["signing_key"] = signing_key
     app.extensions["ecf"].extras["dsi_client"] = DsiClient(settings)
     return app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func
 
-from accounts import audit
+from accounts import audit, caller
 from accounts.domain.model import InductionTutor, Membership, Organisation, User
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import writable
@@ -56,13 +56,16 @@ def publish(uow, org: Organisation, actor) -> dict:
     return contacts
 
 
-def _authorise(principal: Principal, organisation_id: str) -> str:
-    return writable(principal, organisation_id=organisation_id, permission="manage_contacts",
-                    organisation_types=("school",))
+def _locked_school(db_session, principal: Principal, organisation_id: str) -> Organisation:
+    """The school, locked, once the caller may manage its contacts by their token and as their membership stands."""
+    org = school(db_session, writable(principal, organisation_id=organisation_id, permission="manage_contacts",
+                                      organisation_types=("school",)), lock=True)
+    caller.authorise(db_session, principal, org, "manage_contacts", organisation_types=("school",))
+    return org
 
 
 def nominate_tutor(uow, principal: Principal, organisation_id: str, name: str, email: str) -> dict:
-    org = school(uow.session, _authorise(principal, organisation_id), lock=True)
+    org = _locked_school(uow.session, principal, organisation_id)
     name, email = name.strip(), email.strip()
     if not name:
         raise Invalid("Give the induction tutor's name.", fields={"name": ["Give the induction tutor's name."]})
@@ -80,7 +83,7 @@ def nominate_tutor(uow, principal: Principal, organisation_id: str, name: str, e
 
 
 def remove_tutor(uow, principal: Principal, organisation_id: str, tutor_id: str) -> dict:
-    org = school(uow.session, _authorise(principal, organisation_id), lock=True)
+    org = _locked_school(uow.session, principal, organisation_id)
     tutor = uow.session.query(InductionTutor).filter_by(id=str(tutor_id), organisation_id=org.id).first()
     if tutor is None:
         raise NotFound("No such induction tutor at this school.", code="tutor_not_found")
@@ -93,7 +96,7 @@ def remove_tutor(uow, principal: Principal, organisation_id: str, tutor_id: str)
 
 def set_contact_email(uow, principal: Principal, organisation_id: str, email: str | None) -> dict:
     """The school's contact email for lead providers; None goes back to GIAS's general contact email."""
-    org = school(uow.session, _authorise(principal, organisation_id), lock=True)
+    org = _locked_school(uow.session, principal, organisation_id)
     email = email.strip() if email else None
     if email == org.contact_email_for_lead_providers:
         return view(uow.session, org)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func
 
-from accounts import audit, contacts
+from accounts import audit, caller, contacts
 from accounts.domain.model import Invitation, Membership, Organisation, Session, User
 from ecf_shared.auth.actor import ORGANISATION_ACTOR_TYPES, Principal
 from ecf_shared.auth.authorisation import writable
@@ -94,6 +94,13 @@ def _manage(principal: Principal, organisation_id: str) -> str:
     return writable(principal, organisation_id=organisation_id, permission="manage_users")
 
 
+def _lock_to_manage(uow, principal: Principal, organisation_id: str) -> tuple[Organisation, list[Membership]]:
+    """Lock the organisation's memberships, then check the caller may manage users there as they stand now."""
+    org, rows = lock_memberships(uow.session, _manage(principal, organisation_id))
+    caller.authorise(uow.session, principal, org, "manage_users")
+    return org, rows
+
+
 def _republish_contacts(uow, org: Organisation, actor: Actor) -> None:
     if org.is_school:
         contacts.publish(uow, org, actor)
@@ -122,7 +129,7 @@ def _email_invitation(uow, settings, principal: Principal, org: Organisation, in
 
 def invite(uow, settings, principal: Principal, organisation_id: str, email: str, role: str) -> dict:
     """Invite someone by email: the token goes only into the invitation email (and is stored only hashed)."""
-    org, rows = lock_memberships(uow.session, _manage(principal, organisation_id))
+    org, rows = _lock_to_manage(uow, principal, organisation_id)
     if org.status == "closed":
         raise Conflict("This organisation is closed.", code="organisation_closed")
     email = email.strip()
@@ -164,10 +171,11 @@ def _pending_invitation(db_session, organisation_id: str, invitation_id: str) ->
 
 def resend(uow, settings, principal: Principal, organisation_id: str, invitation_id: str) -> dict:
     """A new email with a new token and a new expiry: the previous link stops working."""
-    target = _manage(principal, organisation_id)
-    org = organisation(uow.session, target)
+    org, _ = _lock_to_manage(uow, principal, organisation_id)
+    target = org.id
     inv = _pending_invitation(uow.session, target, invitation_id)
     before = {"expires_at": inv.expires_at, "sent_count": inv.sent_count}
+    inv.invited_by_user_id = principal.user_id  # it now carries the resender's right to invite
     token = secrets.token_urlsafe(32)
     inv.token_hash = hash_token(token)
     inv.expires_at = _now() + timedelta(seconds=settings.invitation_ttl_seconds)
@@ -182,8 +190,7 @@ def resend(uow, settings, principal: Principal, organisation_id: str, invitation
 
 
 def cancel(uow, principal: Principal, organisation_id: str, invitation_id: str) -> None:
-    target = _manage(principal, organisation_id)
-    organisation(uow.session, target)
+    target = _lock_to_manage(uow, principal, organisation_id)[0].id
     inv = _pending_invitation(uow.session, target, invitation_id)
     inv.cancelled_at = _now()
     audit.record_by(uow.session, principal, target, action="invitation_cancelled", subject_type="invitation",
@@ -222,6 +229,11 @@ def accept(uow, token: str, principal: Principal | None, *, first_name: str | No
         raise Gone("This invitation was cancelled.", code="invitation_cancelled")
     if inv.expires_at <= _now():
         raise Gone("This invitation has expired; ask for it to be sent again.", code="invitation_expired")
+    if inv.invited_by_user_id and not caller.may(uow.session, inv.invited_by_user_id, org, "manage_users"):
+        # An invitation is only as good as its sender's right to invite, now: one sent by an approver since
+        # demoted or removed (or by themself, with their old token) joins nobody until an approver resends it.
+        raise Gone("The person who sent this invitation may no longer invite people here; ask an approver to send "
+                   "it again.", code="invitation_withdrawn")
     if principal is not None:
         user = uow.session.get(User, principal.user_id)
         if user is None or not user.active:
@@ -301,7 +313,7 @@ def set_role(uow, org: Organisation, rows: list[Membership], m: Membership, role
 
 
 def change_role(uow, principal: Principal, organisation_id: str, user_id: str, role: str) -> dict:
-    org, rows = lock_memberships(uow.session, _manage(principal, organisation_id))
+    org, rows = _lock_to_manage(uow, principal, organisation_id)
     m = _target(rows, user_id)
     set_role(uow, org, rows, m, role, audit.actor_of(principal, org.id), principal.acting_for_reason)
     return membership_view(m, uow.session.get(User, m.user_id))
@@ -310,8 +322,9 @@ def change_role(uow, principal: Principal, organisation_id: str, user_id: str, r
 def remove(uow, principal: Principal, organisation_id: str, user_id: str) -> None:
     """Remove a member (approvers), or leave (any member, for themself). They lose access at their next refresh."""
     leaving = str(user_id) == principal.user_id and not principal.is_staff
-    target = writable(principal, organisation_id=organisation_id, permission="read" if leaving else "manage_users")
-    org, rows = lock_memberships(uow.session, target)
+    permission = "read" if leaving else "manage_users"
+    org, rows = lock_memberships(uow.session, writable(principal, organisation_id=organisation_id, permission=permission))
+    caller.authorise(uow.session, principal, org, permission)
     m = _target(rows, user_id)
     _guard_last_approver(rows, m)
     user = uow.session.get(User, m.user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from ecf_shared.auth import revocation
 from ecf_shared.events.envelope import SYSTEM, Actor, Event, jsonable
 from ecf_shared.uow import UnitOfWork
 from inductions import commands, school_ects, teacher_names
@@ -99,4 +100,5 @@ def handlers(settings, db, clock: Clock | None = None) -> dict:
         "registrations.teacher.left_school": teacher_left_school,
         "registrations.teacher.moved_school": teacher_moved_school,
         "trs-sync.induction.changed_in_trs": partial(apply_trs_console_change, clock=clock or Clock()),
+        **revocation.handlers(),
     }

@@ -10,6 +10,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
+from ecf_shared.auth import revocation
 from ecf_shared.events.envelope import Event, jsonable
 from ecf_shared.uow import UnitOfWork
 from lp_api import participant_projection as participants
@@ -66,4 +67,4 @@ def _logged(apply):
 
 
 def handlers(settings, db) -> dict:
-    return {event_type: _logged(apply) for event_type, apply in CONSUMED.items()}
+    return {**{event_type: _logged(apply) for event_type, apply in CONSUMED.items()}, **revocation.handlers()}

@@ -1,6 +1,7 @@
 """Event handlers: plain functions of (unit of work, event)."""
 from __future__ import annotations
 
+from ecf_shared.auth import revocation
 from ecf_shared.errors import Invalid
 from ecf_shared.ordering import upsert_if_newer
 from ecf_shared.events.envelope import Actor, Event
@@ -111,4 +112,5 @@ def handlers(settings, db) -> dict:
         "lp-api.partnership.created": link_partnership,
         "lp-api.partnership.updated": link_partnership,
         "lp-api.participant.action_requested": apply_participant_action,
+        **revocation.handlers(),
     }

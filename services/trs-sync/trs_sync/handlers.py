@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from ecf_shared.auth import revocation
 from ecf_shared.db import Database
 from ecf_shared.events.envelope import Event
 from ecf_shared.uow import UnitOfWork
@@ -41,4 +42,5 @@ def circuit_from(settings: TrsSyncSettings, db: Database) -> CircuitBreaker:
 
 def handlers(settings: TrsSyncSettings, db: Database) -> dict:
     start_mappers()
-    return {"inductions.induction.status_changed": partial(send_status_change_to_trs, gateway=gateway_from(settings, db))}
+    return {"inductions.induction.status_changed": partial(send_status_change_to_trs, gateway=gateway_from(settings, db)),
+            **revocation.handlers()}

@@ -70,13 +70,18 @@ class StaffActingSchema(Schema):
     reason = fields.String(required=True)
 
 
+# Every service that takes users' writes keeps a copy of memberships (ecf_shared.auth.revocation).
+_MEMBERSHIP_READERS = ("registrations", "inductions", "lp-api", "trs-sync")
+
 register(
-    Contract("accounts.membership.added", 1, "accounts", (), MembershipSchema,
-             "A user joined an organisation (invitation accepted, DfE Sign-in, or staff action)."),
-    Contract("accounts.membership.removed", 1, "accounts", (), MembershipSchema,
-             "A user left or was removed from an organisation; they lose access at their next refresh."),
-    Contract("accounts.membership.role_changed", 1, "accounts", (), MembershipSchema,
-             "An approver changed a member's role."),
+    Contract("accounts.membership.added", 1, "accounts", _MEMBERSHIP_READERS, MembershipSchema,
+             "A user joined an organisation (invitation accepted, DfE Sign-in, or staff action).", ordered_by=("user_id",)),
+    Contract("accounts.membership.removed", 1, "accounts", _MEMBERSHIP_READERS, MembershipSchema,
+             "A user left or was removed from an organisation: their writes there are refused as soon as each "
+             "service has it; their reads, and new tokens, end at their next refresh.", ordered_by=("user_id",)),
+    Contract("accounts.membership.role_changed", 1, "accounts", _MEMBERSHIP_READERS, MembershipSchema,
+             "A member's role changed (by an approver, DfE Sign-in or staff): once each service has it, a demoted "
+             "member's writes with a token from before are refused until they refresh it.", ordered_by=("user_id",)),
     Contract("accounts.invitation.sent", 1, "accounts", (), InvitationSchema, "An approver invited someone by email."),
     Contract("accounts.invitation.accepted", 1, "accounts", (), InvitationSchema, "An invitation was used to join."),
     Contract("accounts.staff_acting.started", 1, "accounts", (), StaffActingSchema,

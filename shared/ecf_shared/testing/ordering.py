@@ -62,10 +62,37 @@ def one(svc, sql: str, **params) -> tuple:
     return tuple(str(v) if isinstance(v, uuid.UUID) else v for v in row)
 
 
+def membership_cases() -> dict[str, OrderingCase]:
+    """The shared copy of memberships (ecf_shared.auth.revocation), the same in every service that keeps it."""
+    from ecf_shared.auth.revocation import ADDED, REMOVED, ROLE_CHANGED
+
+    membership = {"membership_id": str(uuid.uuid4()), "user_id": str(uuid.uuid4()),
+                  "organisation_id": str(uuid.uuid4()), "email": "member@school.example"}
+
+    def role(svc):
+        return one(svc, "select role from membership_copies where user_id = :u and organisation_id = :o",
+                   u=membership["user_id"], o=membership["organisation_id"])
+
+    def event(role_now: str) -> dict:
+        return {**membership, "role": role_now}
+
+    return {
+        ADDED: OrderingCase(newer=(REMOVED, event("end_user")), older=(ADDED, event("end_user")),
+                            shown=role, expected=(None,)),
+        ROLE_CHANGED: OrderingCase(newer=(ROLE_CHANGED, event("end_user")), older=(ROLE_CHANGED, event("approver")),
+                                   shown=role, expected=("end_user",)),
+        REMOVED: OrderingCase(newer=(ADDED, event("approver")), older=(REMOVED, event("approver")),
+                              shown=role, expected=("approver",)),
+    }
+
+
 def tests(service: str, cases: dict[str, OrderingCase], not_read_copies: dict[str, str], *,
           consume_fixture: str | None = None):
     """The two tests of a service's ordering cases, for its tests/test_ordering.py to bind at module level (they use
-    its `svc` fixture, and `consume_fixture` when its handlers need one)."""
+    its `svc` fixture, and `consume_fixture` when its handlers need one). A service that consumes the membership
+    events gets their cases too."""
+    consumed = set(consumed_event_types(service))
+    cases = {**{t: c for t, c in membership_cases().items() if t in consumed}, **cases}
 
     def test_every_consumed_event_has_an_ordering_case():
         check_complete(service, cases, not_read_copies)

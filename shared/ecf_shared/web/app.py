@@ -25,6 +25,8 @@ class ServiceContext:
     api: errors.JsonErrorsApi | None = None
     uses_broker: bool = True  # /ready checks RabbitMQ only for services that use it
     extra_ready_checks: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    # Writes are checked against the service's membership_copies (ecf_shared.auth.revocation) before they run.
+    membership_copy: bool = False
     extras: dict = field(default_factory=dict)
 
     def uow(self) -> UnitOfWork:
@@ -32,7 +34,9 @@ class ServiceContext:
 
 
 def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Database | None = None,
-              description: str = "", verifier: TokenVerifier | None = None) -> Flask:
+              description: str = "", verifier: TokenVerifier | None = None, membership_copy: bool = True) -> Flask:
+    """`membership_copy`: the service keeps membership_copies and refuses writes of tokens it shows stale; only
+    accounts, which holds the memberships themselves, says False."""
     app = Flask(settings.service_name)
     app.config.update(
         API_TITLE=title,
@@ -53,6 +57,7 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
         db=db or Database(settings.database_url, settings.db_schema),
         verifier=verifier or TokenVerifier(issuer=settings.jwt_issuer, audience=settings.jwt_audience,
                                            jwks_url=settings.jwks_url, jwks_json=settings.jwks_json),
+        membership_copy=membership_copy,
     )
     app.extensions["ecf"] = ctx
     api = errors.JsonErrorsApi(app)

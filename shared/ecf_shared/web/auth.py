@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
+from ecf_shared.auth import revocation
 from ecf_shared.auth.actor import Principal
 from ecf_shared.errors import Unauthorised
 
@@ -61,10 +62,14 @@ def authenticate() -> None:
     if token is None:
         raise Unauthorised("Sign in: this needs a bearer access token.", code="missing_token",
                            headers={"WWW-Authenticate": 'Bearer realm="ecf"'})
-    claims = current_app.extensions["ecf"].verifier.verify(token)
+    ctx = current_app.extensions["ecf"]
+    claims = ctx.verifier.verify(token)
     if claims.get("token_use", "access") != "access":
         raise Unauthorised("That token is not an access token.", code="invalid_token")
     g.principal = Principal.from_claims(claims, token=token)
+    if ctx.membership_copy and request.method not in revocation.READ_ONLY_METHODS:
+        # Every write, whatever its route: a membership removed or weakened since the token's issue counts now.
+        g.principal = revocation.enforce(ctx.db, g.principal, claims["iat"])
 
 
 def current_principal() -> Principal:
