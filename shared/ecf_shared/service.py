@@ -75,7 +75,8 @@ def build_workers(defn: ServiceDefinition, settings: Settings, *, consume: bool 
             runners.append(("consumer", Consumer(db, settings.amqp_url, consumer=defn.name, handlers=handlers,
                                                  max_attempts=settings.consumer_max_attempts,
                                                  retry_delays=settings.consumer_retry_delays,
-                                                 prefetch=settings.consumer_prefetch)))
+                                                 prefetch=settings.consumer_prefetch,
+                                                 max_wait_seconds=settings.consumer_max_wait_seconds)))
     if consume and defn.background is not None:
         runners.extend(defn.background(settings, db))
     return runners
