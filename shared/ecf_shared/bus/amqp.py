@@ -12,7 +12,7 @@ import pika
 DLQ_REASON = "x-ecf-dead-letter-reason"
 ATTEMPTS = "x-ecf-attempts"
 WAITS = "x-ecf-waits"
-WAITED_SECONDS = "x-ecf-waited-seconds"
+WAITED_MS = "x-ecf-waited-ms"  # whole milliseconds: pika, which tools use, reads a double as an int
 ORIGINAL_ROUTING_KEY = "x-ecf-original-routing-key"
 ORIGINAL_EXCHANGE = "x-ecf-original-exchange"
 

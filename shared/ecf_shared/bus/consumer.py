@@ -157,19 +157,19 @@ class Consumer(ConsumerProducerMixin):
         last (up to the longest retry delay) and never shorter than the handler asked for."""
         cause = "dependency" if isinstance(exc, RetryLater) else "database"
         headers = dict(message.headers or {})
-        waits, waited = _count(headers.get(amqp.WAITS)), _seconds(headers.get(amqp.WAITED_SECONDS))
+        waits, waited = _count(headers.get(amqp.WAITS)), _count(headers.get(amqp.WAITED_MS)) / 1000
         wanted = max(exc.delay if isinstance(exc, RetryLater) else 0.0, self.retry_delays[min(waits, len(self.retry_delays) - 1)])
         delay = min((d for d in self.retry_delays if d >= wanted), default=self.retry_delays[-1])
         if cause == "dependency" and waited + delay > self.max_wait_seconds:
-            reason = f"waited {waited:.0f}s ({waits} times), still: {exc}"
+            reason = f"waited {waited:g}s ({waits} times), still: {exc}"
             log.error("event_dead_lettered", event_id=event.event_id, event_type=event.type, waits=waits, error=reason)
-            self._dead_letter(message, origin, reason, attempts, {amqp.WAITS: waits, amqp.WAITED_SECONDS: waited})
+            self._dead_letter(message, origin, reason, attempts, {amqp.WAITS: waits, amqp.WAITED_MS: round(waited * 1000)})
             return "dead_lettered"
         WAITS.labels(self.consumer, cause).inc()
         log.warning("event_waiting", event_id=event.event_id, event_type=event.type, cause=cause, waits=waits + 1,
                     retry_in=delay, reason=str(exc)[:300])
         self._republish(message, amqp.retry_queue(self.consumer, delay), {
-            **origin, amqp.ATTEMPTS: attempts, amqp.WAITS: waits + 1, amqp.WAITED_SECONDS: waited + delay,
+            **origin, amqp.ATTEMPTS: attempts, amqp.WAITS: waits + 1, amqp.WAITED_MS: round((waited + delay) * 1000),
             amqp.DLQ_REASON: f"waiting: {exc}"[:1000]})
         return "waiting"
 
@@ -282,17 +282,9 @@ class Consumer(ConsumerProducerMixin):
 def _count(value) -> int:
     """A count from a header a stranger may have written: anything but a small non-negative number is 0."""
     try:
-        return max(0, min(int(value or 0), 1_000_000))
+        return max(0, min(int(value or 0), 10**12))
     except (TypeError, ValueError):
         return 0
-
-
-def _seconds(value) -> float:
-    try:
-        seconds = float(value or 0)
-    except (TypeError, ValueError):
-        return 0.0
-    return seconds if 0 <= seconds < 1e9 else 0.0
 
 
 def dead_letters(channel, consumer: str, limit: int = 100) -> list[dict]:
