@@ -158,12 +158,14 @@ class Consumer(ConsumerProducerMixin):
         cause = "dependency" if isinstance(exc, RetryLater) else "database"
         headers = dict(message.headers or {})
         waits, waited = _count(headers.get(amqp.WAITS)), _count(headers.get(amqp.WAITED_MS)) / 1000
-        wanted = max(exc.delay if isinstance(exc, RetryLater) else 0.0, self.retry_delays[min(waits, len(self.retry_delays) - 1)])
+        backoff = self.retry_delays[min(waits, len(self.retry_delays) - 1)]
+        wanted = max(exc.delay, backoff) if isinstance(exc, RetryLater) else backoff
         delay = min((d for d in self.retry_delays if d >= wanted), default=self.retry_delays[-1])
         if cause == "dependency" and waited + delay > self.max_wait_seconds:
             reason = f"waited {waited:g}s ({waits} times), still: {exc}"
             log.error("event_dead_lettered", event_id=event.event_id, event_type=event.type, waits=waits, error=reason)
-            self._dead_letter(message, origin, reason, attempts, {amqp.WAITS: waits, amqp.WAITED_MS: round(waited * 1000)})
+            self._dead_letter(message, origin, reason, attempts,
+                              {amqp.WAITS: waits, amqp.WAITED_MS: round(waited * 1000)})
             return "dead_lettered"
         WAITS.labels(self.consumer, cause).inc()
         log.warning("event_waiting", event_id=event.event_id, event_type=event.type, cause=cause, waits=waits + 1,

@@ -51,7 +51,8 @@ class OutboxRelay:
     # --- publishing -------------------------------------------------------------------------
     def _publish(self, row) -> None:
         if self._producer is None:
-            self._producer = kombu.Producer(self._connection, on_return=lambda exc, *_: self._returned.append(str(exc)))
+            self._producer = kombu.Producer(self._connection,
+                                            on_return=lambda exc, *_: self._returned.append(str(exc)))
         body = row.body
         # Mandatory routing catches a missing queue for an event somebody consumes; an event with
         # no consumer in the catalogue is allowed to go nowhere.
@@ -67,7 +68,8 @@ class OutboxRelay:
         except self._errors as exc:
             self.close()  # a channel the broker closed, or a connection kombu gave up on: start afresh next time
             nacked = isinstance(exc, MessageNacked) or isinstance(exc.__cause__, MessageNacked)
-            raise PublishFailed("broker nacked the message" if nacked else f"broker: {exc or type(exc).__name__}") from exc
+            reason = "broker nacked the message" if nacked else f"broker: {exc or type(exc).__name__}"
+            raise PublishFailed(reason) from exc
         if self._returned:
             raise PublishFailed(f"unroutable: no queue bound for {row.event_type} on {row.exchange}")
 
