@@ -99,6 +99,21 @@ def work_on_notify(db: Database, channel: str, work, stop, poll_seconds: float, 
                 pass
 
 
+def keep_running(run_once, stop, recoverable: tuple[type[BaseException], ...], log, event: str) -> None:
+    """Run `run_once(stop)` until `stop` is set, starting it again with capped exponential back-off after a
+    recoverable failure (the database away); the back-off resets once a run got going. Anything else escapes."""
+    backoff = 0.2
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            run_once(stop)
+        except recoverable as exc:
+            if time.monotonic() - started > 30:
+                backoff = 0.2
+            log.warning(event, error=str(exc) or type(exc).__name__, retry_in=backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 10.0)
+
 def lock_until_commit(session, key: str, *, shared: bool = False) -> None:
     """Take a transaction-scoped advisory lock on `key` (any string): concurrent transactions asking for the same
     key wait here until this one commits or rolls back (`shared` holders wait only for an exclusive one). For "find

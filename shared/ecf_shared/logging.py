@@ -30,7 +30,7 @@ def configure(service_name: str, level: str = "INFO", fmt: str = "json") -> None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("pika", "urllib3", "werkzeug"):
+    for noisy in ("pika", "kombu", "amqp", "urllib3", "werkzeug"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

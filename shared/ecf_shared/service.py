@@ -7,6 +7,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -16,6 +17,8 @@ from ecf_shared.bus.consumer import Consumer, Handler
 from ecf_shared.bus.relay import OutboxRelay
 from ecf_shared.db import Database
 from ecf_shared.settings import Settings
+
+log = ecf_logging.get_logger(__name__)
 
 
 @dataclass
@@ -75,20 +78,36 @@ def build_workers(defn: ServiceDefinition, settings: Settings, *, consume: bool 
             runners.append(("consumer", Consumer(db, settings.amqp_url, consumer=defn.name, handlers=handlers,
                                                  max_attempts=settings.consumer_max_attempts,
                                                  retry_delays=settings.consumer_retry_delays,
-                                                 prefetch=settings.consumer_prefetch)))
+                                                 prefetch=settings.consumer_prefetch,
+                                                 max_wait_seconds=settings.consumer_max_wait_seconds)))
     if consume and defn.background is not None:
         runners.extend(defn.background(settings, db))
     return runners
 
 
-def run_workers(runners, stop: threading.Event) -> int:
-    threads = [threading.Thread(target=r.run_forever, args=(stop,), name=name, daemon=True) for name, r in runners]
+def run_workers(runners, stop: threading.Event, *, grace_seconds: float = 10.0) -> int:
+    """Run each runner's `run_forever(stop)` in its own thread until `stop` is set. A thread that an exception
+    escapes stops the others and makes the worker answer 1: its process exits and its supervisor starts it
+    again, rather than a worker that looks alive and does nothing."""
+    died: list[str] = []
+
+    def run(name: str, runner) -> None:
+        try:
+            runner.run_forever(stop)
+        except BaseException as exc:  # noqa: BLE001 - reported, then the whole worker stops
+            log.critical("worker_thread_died", thread=name, error=f"{type(exc).__name__}: {exc}", exc_info=True)
+            died.append(name)
+            stop.set()
+
+    threads = [threading.Thread(target=run, args=(name, r), name=name, daemon=True) for name, r in runners]
     for t in threads:
         t.start()
+    while not stop.wait(0.5) and any(t.is_alive() for t in threads):
+        pass
+    deadline = time.monotonic() + grace_seconds
     for t in threads:
-        while t.is_alive():
-            t.join(timeout=0.5)
-    return 0
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
+    return 1 if died else 0
 
 
 def worker(defn: ServiceDefinition, settings: Settings, argv: list[str]) -> int:

@@ -44,6 +44,7 @@ class Settings:
     consumer_prefetch: int = 20
     consumer_max_attempts: int = 5
     consumer_retry_delays: tuple[float, ...] = field(default=(1.0, 5.0, 30.0, 120.0))
+    consumer_max_wait_seconds: float = 86400.0  # how long one event may wait for a dependency (RetryLater)
     relay_poll_seconds: float = 0.5
     relay_batch_size: int = 200
     http_timeout_seconds: float = 5.0

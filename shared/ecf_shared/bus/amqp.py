@@ -1,14 +1,38 @@
-"""Connections to RabbitMQ (pika: we own the envelope, confirms and retries, so a plain client fits)."""
+"""Connections to RabbitMQ and the names the bus gives its queues and headers.
+
+The bus (relay and consumers) runs on kombu over the pyamqp transport, with publisher confirms: kombu owns
+connecting, reconnecting and retrying a publish (`PUBLISH_RETRY`). `connect` opens a plain pika connection for
+tools, tests and the ready check, where a blocking client that just answers is all that is wanted.
+"""
 from __future__ import annotations
 
-import time
-
+import kombu
 import pika
 
 DLQ_REASON = "x-ecf-dead-letter-reason"
 ATTEMPTS = "x-ecf-attempts"
+WAITS = "x-ecf-waits"
+WAITED_MS = "x-ecf-waited-ms"  # whole milliseconds: pika, which tools use, reads a double as an int
 ORIGINAL_ROUTING_KEY = "x-ecf-original-routing-key"
 ORIGINAL_EXCHANGE = "x-ecf-original-exchange"
+
+# A publish that meets a lost connection reconnects and publishes again a few times (a duplicate is dropped by
+# the consumers' inboxes), then gives up to its caller, which keeps the event for its next round.
+PUBLISH_RETRY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2.0}
+CONFIRM_TIMEOUT = 10.0  # seconds to wait for the broker to confirm one publish
+
+
+def broker(url: str, *, name: str, heartbeat: int = 30) -> kombu.Connection:
+    """A kombu connection (not yet open) whose channels confirm every publish."""
+    return kombu.Connection(url, heartbeat=heartbeat, connect_timeout=5, transport_options={
+        "confirm_publish": True, "client_properties": {"connection_name": name}})
+
+
+def broker_errors(connection: kombu.Connection) -> tuple[type[BaseException], ...]:
+    """What a broker that went away or refused an operation raises, once kombu has stopped retrying."""
+    from amqp.exceptions import MessageNacked
+
+    return (kombu.exceptions.KombuError, MessageNacked, *connection.connection_errors, *connection.channel_errors)
 
 
 def connect(url: str, *, name: str = "ecf") -> pika.BlockingConnection:
@@ -37,25 +61,9 @@ def retry_queue(consumer: str, delay_seconds: float) -> str:
     return f"{consumer}.retry.{int(round(delay_seconds * 1000))}ms"
 
 
-def close_quietly(connection) -> None:
-    try:
-        if connection is not None and connection.is_open:
-            connection.close()
-    except pika.exceptions.AMQPError:
-        pass
-
-
-def keep_running(run_once, stop, recoverable: tuple[type[BaseException], ...], log, event: str) -> None:
-    """Run `run_once(stop)` until `stop` is set, reconnecting with capped exponential back-off after
-    recoverable failures (broker or database away); the back-off resets once a run got going."""
-    backoff = 0.2
-    while not stop.is_set():
-        started = time.monotonic()
+def release_quietly(connection: kombu.Connection | None) -> None:
+    if connection is not None:
         try:
-            run_once(stop)
-        except recoverable as exc:
-            if time.monotonic() - started > 30:
-                backoff = 0.2
-            log.warning(event, error=str(exc) or type(exc).__name__, retry_in=backoff)
-            stop.wait(backoff)
-            backoff = min(backoff * 2, 10.0)
+            connection.release()
+        except Exception:  # noqa: BLE001 - closing a connection that already broke: nothing left to do
+            pass

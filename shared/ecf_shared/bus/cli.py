@@ -38,13 +38,14 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "declare":
         url = args.amqp_url or settings.amqp_url
-        try:
-            connection = amqp.connect(url, name="ecf-bus")
-        except Exception as exc:  # noqa: BLE001 - report any connection failure plainly
-            print(f"cannot reach RabbitMQ at {url}: {exc or type(exc).__name__}. Start it or set AMQP_URL.", file=sys.stderr)
-            return 1
-        with connection:
-            topology.declare(connection.channel(), topo)
+        with amqp.broker(url, name="ecf-bus") as connection:
+            try:
+                connection.connect()
+            except Exception as exc:  # noqa: BLE001 - report any connection failure plainly
+                print(f"cannot reach RabbitMQ at {url}: {exc or type(exc).__name__}. Start it or set AMQP_URL.",
+                      file=sys.stderr)
+                return 1
+            topology.declare(connection.default_channel, topo)
         print(f"declared {len(topo.exchanges)} exchanges, {len(topo.queues)} queues, {len(topo.bindings)} bindings")
     elif args.command == "export":
         with open(args.path, "w") as fh:

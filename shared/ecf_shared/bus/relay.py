@@ -11,9 +11,9 @@ import threading
 import time
 from typing import Callable
 
-import pika
+import kombu
 import psycopg
-from pika.exceptions import AMQPError, NackError, UnroutableError
+from amqp.exceptions import MessageNacked
 from prometheus_client import Counter
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ecf_shared import contracts
 from ecf_shared.bus import amqp
 from ecf_shared.bus.tables import outbox
-from ecf_shared.db import Database, work_on_notify
+from ecf_shared.db import Database, keep_running, work_on_notify
 from ecf_shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -41,39 +41,37 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self._after_publish = after_publish  # fault-injection hook for tests
-        self._connection: pika.BlockingConnection | None = None
-        self._channel = None
+        # Publishes only, so nothing would read the broker's heartbeats: none asked for; a dead link shows in
+        # TCP keep-alive and the confirm timeout. kombu connects on the first publish and again after a loss.
+        self._connection = amqp.broker(amqp_url, name=f"relay:{db.schema}", heartbeat=0)
+        self._errors = amqp.broker_errors(self._connection)
+        self._producer: kombu.Producer | None = None
+        self._returned: list[str] = []
 
     # --- publishing -------------------------------------------------------------------------
-    def _ensure_channel(self):
-        if self._channel is None or self._channel.is_closed:
-            self.close()
-            self._connection = amqp.connect(self.amqp_url, name=f"relay:{self.db.schema}")
-            self._channel = self._connection.channel()
-            self._channel.confirm_delivery()
-        return self._channel
-
     def _publish(self, row) -> None:
-        channel = self._ensure_channel()
+        if self._producer is None:
+            self._producer = kombu.Producer(self._connection,
+                                            on_return=lambda exc, *_: self._returned.append(str(exc)))
         body = row.body
-        properties = pika.BasicProperties(
-            message_id=str(row.event_id),
-            correlation_id=row.correlation_id,
-            type=row.event_type,
-            content_type="application/json",
-            delivery_mode=pika.DeliveryMode.Persistent,
-            timestamp=int(time.time()),
-            app_id=body.get("producer"),
-        )
         # Mandatory routing catches a missing queue for an event somebody consumes; an event with
         # no consumer in the catalogue is allowed to go nowhere.
         mandatory = bool(contracts.contract_for(row.event_type).consumers)
+        self._returned.clear()
         try:
-            channel.basic_publish(row.exchange, row.event_type, json.dumps(body).encode(), properties, mandatory=mandatory)
-        except UnroutableError as exc:
-            raise PublishFailed(f"unroutable: no queue bound for {row.event_type} on {row.exchange}") from exc
-        except NackError as exc:
-            raise PublishFailed("broker nacked the message") from exc
+            self._producer.publish(
+                json.dumps(body).encode(), exchange=row.exchange, routing_key=row.event_type, mandatory=mandatory,
+                delivery_mode=2, content_type="application/json", content_encoding="utf-8",
+                message_id=str(row.event_id), correlation_id=row.correlation_id, type=row.event_type,
+                timestamp=int(time.time()), app_id=body.get("producer"),
+                retry=True, retry_policy=amqp.PUBLISH_RETRY, confirm_timeout=amqp.CONFIRM_TIMEOUT)
+        except self._errors as exc:
+            self.close()  # a channel the broker closed, or a connection kombu gave up on: start afresh next time
+            nacked = isinstance(exc, MessageNacked) or isinstance(exc.__cause__, MessageNacked)
+            reason = "broker nacked the message" if nacked else f"broker: {exc or type(exc).__name__}"
+            raise PublishFailed(reason) from exc
+        if self._returned:
+            raise PublishFailed(f"unroutable: no queue bound for {row.event_type} on {row.exchange}")
 
     def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""
@@ -87,11 +85,9 @@ class OutboxRelay:
             for row in rows:
                 try:
                     self._publish(row)
-                except (PublishFailed, AMQPError) as exc:
-                    failure = (row.id, str(exc) or type(exc).__name__)
-                    FAILED.labels(reason=type(exc).__name__).inc()
-                    if isinstance(exc, AMQPError):
-                        self.close()
+                except PublishFailed as exc:
+                    failure = (row.id, str(exc))
+                    FAILED.labels(reason=type(exc.__cause__ or exc).__name__).inc()
                     break
                 if self._after_publish:
                     self._after_publish(row._asdict())
@@ -113,13 +109,13 @@ class OutboxRelay:
                        started=lambda: log.info("relay_started", channel=self.db.notify_channel))
 
     def run_forever(self, stop: threading.Event) -> None:
+        # kombu reconnects to the broker inside each publish; this waits out the database (the LISTEN connection,
+        # the batch's transaction) and a broker that stayed away past the publish's retries.
         try:
-            amqp.keep_running(self._run, stop, (PublishFailed, AMQPError, SQLAlchemyError, psycopg.Error, OSError),
-                              log, "relay_error")
+            keep_running(self._run, stop, (PublishFailed, SQLAlchemyError, psycopg.Error, OSError), log, "relay_error")
         finally:
             self.close()
 
     def close(self) -> None:
-        amqp.close_quietly(self._connection)
-        self._connection = None
-        self._channel = None
+        amqp.release_quietly(self._connection)
+        self._producer = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kombu import Exchange, Queue
+
 from ecf_shared import contracts
 from ecf_shared.bus.amqp import dead_letter_exchange, dead_letter_queue, queue_name, retry_queue
 
@@ -54,12 +56,17 @@ def retry_queue_spec(consumer: str, delay: float) -> dict:
 
 
 def declare(channel, topo: Topology) -> None:
+    """Declare `topo` on a kombu channel (idempotent: the same names and arguments as the broker already has)."""
     for ex in topo.exchanges:
-        channel.exchange_declare(exchange=ex["name"], exchange_type=ex["type"], durable=True)
+        Exchange(ex["name"], type=ex["type"], durable=True, channel=channel).declare()
     for q in topo.queues:
-        channel.queue_declare(queue=q["name"], durable=True, arguments=q["arguments"])
+        declare_queue(channel, q)
     for b in topo.bindings:
-        channel.queue_bind(queue=b["destination"], exchange=b["source"], routing_key=b["routing_key"])
+        Queue(b["destination"], channel=channel).bind_to(exchange=b["source"], routing_key=b["routing_key"])
+
+
+def declare_queue(channel, spec: dict) -> None:
+    Queue(spec["name"], durable=True, queue_arguments=spec["arguments"], channel=channel).queue_declare()
 
 
 def definitions(topo: Topology, vhost: str = "/") -> dict:

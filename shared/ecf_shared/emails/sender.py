@@ -26,8 +26,7 @@ from prometheus_client import Counter
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from ecf_shared.bus import amqp
-from ecf_shared.db import Database, work_on_notify
+from ecf_shared.db import Database, keep_running, work_on_notify
 from ecf_shared.emails.outbox import wake_up_channel
 from ecf_shared.emails.settings import TEMPLATE_PREFIX, EmailSettings
 from ecf_shared.emails.tables import email_outbox
@@ -178,7 +177,7 @@ class EmailSender:
         for name in self.unconfigured:
             log.warning("email_template_not_configured", template=name,
                         setting=f"{TEMPLATE_PREFIX}{name}".upper(), effect="its emails wait in email_outbox")
-        amqp.keep_running(self._run, stop, (SQLAlchemyError, psycopg.Error, OSError), log, "email_sender_error")
+        keep_running(self._run, stop, (SQLAlchemyError, psycopg.Error, OSError), log, "email_sender_error")
 
 
 def _classify(exc: APIError) -> Refused | TryAgain:

@@ -1,6 +1,7 @@
 """Helpers for integration tests: run a service's relay and consumer in-process, briefly and boundedly."""
 from __future__ import annotations
 
+import socket
 import time
 from typing import Callable
 
@@ -13,44 +14,44 @@ from ecf_shared.db import Database
 
 
 def declare_topology(amqp_url: str, retry_delays=(0.05, 0.1)) -> None:
-    with amqp.connect(amqp_url, name="test-topology") as connection:
-        topology.declare(connection.channel(), topology.build(tuple(retry_delays)))
+    with amqp.broker(amqp_url, name="test-topology") as connection:
+        topology.declare(connection.default_channel, topology.build(tuple(retry_delays)))
+
+
+def _poll(connection, seconds: float) -> None:
+    try:
+        connection.drain_events(timeout=seconds)
+    except socket.timeout:
+        pass
 
 
 def run_consumer_until(consumer: Consumer, done: Callable[[], bool], timeout: float = 10.0) -> None:
     """Process deliveries until `done()` holds; fails the test when it does not within `timeout`."""
-    consumer.connect()
-    try:
+    with consumer.consuming() as (connection, _channel):
         deadline = time.monotonic() + timeout
         while not done():
             if time.monotonic() > deadline:
                 raise AssertionError(f"consumer {consumer.consumer} did not reach the expected state in {timeout}s")
-            consumer._connection.process_data_events(time_limit=0.05)
-    finally:
-        consumer.close()
+            _poll(connection, 0.05)
 
 
 def drain(consumer: Consumer, quiet_seconds: float = 0.3, timeout: float = 10.0) -> None:
     """Process deliveries until the queue stays quiet for `quiet_seconds`."""
-    consumer.connect()
-    try:
+    with consumer.consuming() as (connection, channel):
         deadline = time.monotonic() + timeout
         quiet_since = time.monotonic()
-        channel = consumer._channel
         while time.monotonic() < deadline:
             before = _depth(channel, consumer.consumer)
-            consumer._connection.process_data_events(time_limit=0.05)
+            _poll(connection, 0.05)
             if before == 0 and _depth(channel, consumer.consumer) == 0:
                 if time.monotonic() - quiet_since >= quiet_seconds:
                     return
             else:
                 quiet_since = time.monotonic()
-    finally:
-        consumer.close()
 
 
 def _depth(channel, queue: str) -> int:
-    return channel.queue_declare(queue=queue, passive=True).method.message_count
+    return channel.queue_declare(queue=queue, passive=True).message_count
 
 
 def publish_all(db: Database, amqp_url: str) -> int:
@@ -75,4 +76,4 @@ def truncate_all(db: Database) -> None:
 
 def queue_depth(amqp_url: str, queue: str) -> int:
     with amqp.connect(amqp_url, name="test-depth") as connection:
-        return _depth(connection.channel(), queue)
+        return connection.channel().queue_declare(queue=queue, passive=True).method.message_count
