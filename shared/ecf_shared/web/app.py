@@ -12,7 +12,7 @@ from ecf_shared.db import Database
 from ecf_shared.logging import get_logger
 from ecf_shared.settings import Settings
 from ecf_shared.uow import UnitOfWork
-from ecf_shared.web import auth, errors, platform
+from ecf_shared.web import auth, errors, platform, request_guard
 
 log = get_logger("http")
 
@@ -34,6 +34,8 @@ class ServiceContext:
 def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Database | None = None,
               description: str = "", verifier: TokenVerifier | None = None) -> Flask:
     app = Flask(settings.service_name)
+    app.json = request_guard.GuardedJSONProvider(app)
+    app.url_map.converters["int"] = request_guard.BoundedIntegerConverter
     app.config.update(
         API_TITLE=title,
         API_VERSION="1",
@@ -71,6 +73,7 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
             if not getattr(view, "_ecf_accepts_any_body", False):
                 raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
         auth.authenticate()
+        request_guard.check_request()
 
     return app
 
