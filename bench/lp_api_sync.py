@@ -149,7 +149,7 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen) -> None:
 
 def start_lp_api(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "PORT": str(port), "BIND_HOST": "127.0.0.1",
-           "WEB_CONCURRENCY": str(workers), "LP_TOKEN_HASH_KEY": HASH_KEY, "LP_RATE_LIMIT": str(10**9),
+           "WEB_CONCURRENCY": str(workers), "LP_TOKEN_HASH_KEY": HASH_KEY, "ENVIRONMENT": "local", "LP_RATE_LIMIT": str(10**9),
            "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen([sys.executable, "-m", "lp_api", "web"], env=env, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)

@@ -82,6 +82,7 @@ class StackConfig:
             env.pop(var, None)
         accounts = f"http://127.0.0.1:{self.port(1)}"
         env.update({
+            "ENVIRONMENT": "local",  # development values for secrets (e.g. TRS_API_KEY) are allowed here only
             "DATABASE_URL": self.database_url,
             "AMQP_URL": self.amqp_url,
             "RUN_DIR": str(self.run_dir),

@@ -136,3 +136,35 @@ def test_the_kubernetes_base_builds_without_files_outside_it():
             assert ".." not in Path(path).parts, entry
     assert (DEPLOY / "k8s" / "gateway.conf.template").read_text() == \
         (DEPLOY / "nginx" / "gateway.conf.template").read_text(), "run scripts/refresh-generated.sh"
+
+
+def _settings_of(pkg: str):
+    import importlib
+
+    module = "portal.cli" if pkg == "portal" else f"{pkg}.definition"
+    return importlib.import_module(module).DEFINITION.settings_cls
+
+
+def test_every_kubernetes_process_gets_every_secret_its_service_requires_in_production():
+    """Outside the local run a process missing a secret stops at start-up (Settings.check_secrets)."""
+    docs = _k8s_docs()
+    config_maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
+    for name, pod in _pod_specs(docs):
+        service = next((s for s in SERVICES if name.startswith(f"{s}-")), None)
+        container = pod["spec"]["containers"][0]
+        if service is None or container["command"][-1] == "migrate":
+            continue
+        env = {}
+        for source in container.get("envFrom", []):
+            env.update(config_maps.get(source.get("configMapRef", {}).get("name"), {}))
+        env.update({e["name"]: e.get("value", "from-a-secret") for e in container.get("env", [])})
+        assert config_maps["ecf-common"]["ENVIRONMENT"] == "production"
+        settings = _settings_of(SERVICES[service]).from_env({**env, "ENVIRONMENT": "production"})
+        settings.check_secrets()  # raises MissingSecrets naming what the manifest leaves out
+
+
+def test_compose_is_a_local_run():
+    compose = yaml.safe_load((DEPLOY.parent / "docker-compose.yml").read_text())["services"]
+    for name in SERVICES:
+        for process in ("migrate", "web", "worker"):
+            assert compose[f"{name}-{process}"]["environment"]["ENVIRONMENT"] == "local"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ecf_shared import induction_transitions as transitions
+from ecf_shared.dates import add_years
 
 RULES_VERSION = "2026-09.1"
 
@@ -121,8 +122,7 @@ class Proposal:
     def managed_by_cpd(self) -> bool:
         if not self.written_by_cpd:
             return False
-        return self.completed_date is None or self.today < _years_after(self.completed_date,
-                                                                         transitions.CPD_MANAGED_YEARS)
+        return self.completed_date is None or self.today < add_years(self.completed_date, transitions.CPD_MANAGED_YEARS)
 
 
 @dataclass(frozen=True)
@@ -177,10 +177,3 @@ def table() -> dict:
 
 def _decide(outcome: str, code: str, *, rule: str | None = None, **values) -> Decision:
     return Decision(outcome, code, REASONS[code].format(**values), rule)
-
-
-def _years_after(d: date, years: int) -> date:
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + years, day=28)

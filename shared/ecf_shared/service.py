@@ -16,7 +16,7 @@ from ecf_shared import logging as ecf_logging
 from ecf_shared.bus.consumer import Consumer, Handler
 from ecf_shared.bus.relay import OutboxRelay
 from ecf_shared.db import Database
-from ecf_shared.settings import Settings
+from ecf_shared.settings import MissingSecrets, Settings
 
 log = ecf_logging.get_logger(__name__)
 
@@ -135,8 +135,13 @@ def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     settings = defn.settings()
     ecf_logging.configure(f"{defn.name}-{command}", settings.log_level, settings.log_format)
-    if command == "migrate":
+    if command == "migrate":  # the schema needs no secret
         return migrate(defn, settings)
+    try:
+        settings.check_secrets()
+    except MissingSecrets as exc:
+        print(exc, file=sys.stderr)
+        return 2
     if command == "web":
         return web(defn, settings)
     if command == "worker":

@@ -4,10 +4,16 @@ from __future__ import annotations
 import os
 import typing
 from dataclasses import dataclass, field, fields, replace
-from typing import Mapping
+from typing import ClassVar, Mapping
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ecf"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+# Where a secret may be missing or keep its development value: the local run and the tests set these.
+DEVELOPMENT_ENVIRONMENTS = ("local", "test")
+
+
+class MissingSecrets(RuntimeError):
+    pass
 
 
 def _bool(value: str) -> bool:
@@ -27,9 +33,15 @@ class Settings:
 
     Each field is read from the upper-cased environment variable of the same name, or from the file
     named by that name plus `_FILE` (for secrets mounted as files).
+
+    SECRETS names the fields a process may not start without outside the local run and the tests
+    (check_secrets); a secret's default, if any, is its development value.
     """
 
+    SECRETS: ClassVar[tuple[str, ...]] = ()
+
     service_name: str = "service"
+    environment: str = "production"  # local or test: secrets may be missing or keep their development values
     database_url: str = DEFAULT_DATABASE_URL
     db_schema: str = ""
     amqp_url: str = DEFAULT_AMQP_URL
@@ -70,6 +82,24 @@ class Settings:
         if not settings.db_schema:
             settings = replace(settings, db_schema=settings.service_name.replace("-", "_"))
         return settings
+
+    def required_secrets(self) -> tuple[str, ...]:
+        """The secrets these settings need (a subclass adds those that depend on other settings)."""
+        return self.SECRETS
+
+    def check_secrets(self):
+        """Raises MissingSecrets unless every required secret is set to a value of its own; returns self."""
+        if self.environment in DEVELOPMENT_ENVIRONMENTS:
+            return self
+        defaults = {f.name: f.default for f in fields(self)}
+        missing = [name for name in self.required_secrets() if getattr(self, name) in ("", None, defaults[name])]
+        if missing:
+            names = ", ".join(name.upper() for name in missing)
+            files = ", ".join(f"{name.upper()}_FILE" for name in missing)
+            raise MissingSecrets(f"{self.service_name} cannot start with ENVIRONMENT={self.environment}: set {names} "
+                                 f"(or {files}); only ENVIRONMENT=local or test may run without them or with "
+                                 "development values.")
+        return self
 
     def with_overrides(self, **overrides):
         return replace(self, **overrides)

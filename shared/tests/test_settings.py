@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
-from ecf_shared.settings import Settings
+import pytest
+
+from ecf_shared.settings import MissingSecrets, Settings
 
 
 @dataclass(frozen=True)
@@ -30,3 +32,37 @@ def test_a_secret_can_come_from_a_file(tmp_path):
     assert ServiceSettings.from_env({"NAME_FILE": str(secret)}).name == "from-a-file"
     assert ServiceSettings.from_env({"NAME_FILE": str(secret), "NAME": "direct"}).name == "direct"
 
+
+
+@dataclass(frozen=True)
+class SecretSettings(Settings):
+    SECRETS = ("signing_key", "hash_key")
+    signing_key: str = ""
+    hash_key: str = "dev-only-hash-key"  # a development value: fine locally, never in production
+
+
+@pytest.mark.parametrize("environ", [{}, {"ENVIRONMENT": "production"}, {"ENVIRONMENT": "staging"}])
+def test_outside_the_local_run_and_the_tests_every_secret_must_be_set(environ):
+    settings = SecretSettings.from_env(environ, service_name="lp-api")
+    with pytest.raises(MissingSecrets) as refused:
+        settings.check_secrets()
+    assert str(refused.value) == (f"lp-api cannot start with ENVIRONMENT={settings.environment}: set SIGNING_KEY, "
+                                  "HASH_KEY (or SIGNING_KEY_FILE, HASH_KEY_FILE); only ENVIRONMENT=local or test may "
+                                  "run without them or with development values.")
+
+
+def test_a_development_value_is_as_missing_as_none():
+    settings = SecretSettings.from_env({"SIGNING_KEY": "k", "HASH_KEY": "dev-only-hash-key"})
+    with pytest.raises(MissingSecrets, match="set HASH_KEY "):
+        settings.check_secrets()
+
+
+def test_secrets_that_are_set_start_the_service():
+    settings = SecretSettings.from_env({"SIGNING_KEY": "k", "HASH_KEY": "h"})
+    assert settings.check_secrets() is settings
+
+
+@pytest.mark.parametrize("environment", ["local", "test"])
+def test_the_local_run_and_the_tests_may_use_development_values(environment):
+    settings = SecretSettings.from_env({"ENVIRONMENT": environment})
+    assert settings.check_secrets().hash_key == "dev-only-hash-key"

@@ -2,12 +2,13 @@
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from accounts import sessions
 from accounts.domain.model import ORGANISATION_TYPES, Organisation, User
 from ecf_shared.auth.authorisation import readable
 from ecf_shared.errors import NotFound
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal, public
 

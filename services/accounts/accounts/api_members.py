@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from accounts import audit, contacts, members
 from accounts.domain.model import ROLES, AuditEntry, Organisation
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import bearer_token, current_principal, public
 

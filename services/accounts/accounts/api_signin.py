@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import current_app, redirect
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from accounts import client_signin, signin
 from accounts.api import TokensSchema
 from ecf_shared.errors import AppError, Unauthorised
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import public
 

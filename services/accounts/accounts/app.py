@@ -28,6 +28,6 @@ def create_app(settings: AccountsSettings, signing_key: SigningKey | None = None
 def from_env():
     from ecf_shared import logging
 
-    settings = AccountsSettings.from_env()
+    settings = AccountsSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

@@ -5,6 +5,8 @@ from ecf_shared.emails.settings import EmailSettings
 
 @dataclass(frozen=True)
 class AccountsSettings(EmailSettings):
+    SECRETS = ("jwt_private_key",)
+
     service_name: str = "accounts"
     jwt_private_key: str = ""  # PEM (or JWT_PRIVATE_KEY_FILE names a file holding it)
     access_token_ttl_seconds: int = 300
@@ -30,6 +32,10 @@ class AccountsSettings(EmailSettings):
     signin_redirect_uris: str = ""  # comma list
     signin_code_ttl_seconds: int = 60
     oidc_leeway_seconds: int = 30
+
+    def required_secrets(self) -> tuple[str, ...]:
+        return (*self.SECRETS, *(("signin_client_secret",) if self.signin_client_id else ()),
+                *(("dsi_client_secret",) if self.dsi_issuer_url else ()))
 
     @property
     def signin_redirect_uri_list(self) -> tuple[str, ...]:

@@ -65,7 +65,7 @@ def test_import_creates_updates_closes_and_rejects(svc, demo):
 
 def test_the_command_prints_counts_and_each_rejected_row(svc, demo, tmp_path):
     env = {"DATABASE_URL": svc.settings.database_url, "DB_SCHEMA": svc.settings.db_schema, "LOG_FORMAT": "console",
-           "PATH": "/usr/bin:/bin"}
+           "PATH": "/usr/bin:/bin", "ENVIRONMENT": "test"}
     out = subprocess.run([sys.executable, "-m", "accounts", "import-gias", str(CSV)], env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr

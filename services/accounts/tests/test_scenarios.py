@@ -60,7 +60,7 @@ def test_the_endpoint_is_off_by_default_and_for_staff_admins_only(svc, demo, sce
 
 def test_the_command(svc):
     env = {"DATABASE_URL": svc.settings.database_url, "DB_SCHEMA": svc.settings.db_schema, "LOG_FORMAT": "console",
-           "PATH": "/usr/bin:/bin"}
+           "PATH": "/usr/bin:/bin", "ENVIRONMENT": "test"}
     out = subprocess.run([sys.executable, "-m", "accounts", "scenario", "appropriate", "body", "user"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

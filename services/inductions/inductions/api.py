@@ -1,11 +1,12 @@
 """HTTP entrypoints: thin functions that turn a request into a query or command."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from ecf_shared.auth.authorisation import readable
 from ecf_shared.errors import Forbidden
 from ecf_shared.induction_transitions import TRANSITIONS
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
 from inductions import commands, school_ects

@@ -19,6 +19,6 @@ def create_app(settings: InductionsSettings, teacher_lookup=None, clock: Clock |
 def from_env():
     from ecf_shared import logging
 
-    settings = InductionsSettings.from_env()
+    settings = InductionsSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

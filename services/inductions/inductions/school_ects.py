@@ -6,13 +6,14 @@ of times (domain.school_ects.SchoolEct.take): the event's occurred_at is when re
 events about one registration handled at once meet on its row: the first inserts it, both then lock it."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable
+from ecf_shared.dates import add_days
 from ecf_shared.uow import UnitOfWork
 from inductions.adapters import school_ects
 from inductions.domain.model import Induction
@@ -37,7 +38,7 @@ def registered(uow: UnitOfWork, data: dict, occurred_at: datetime) -> None:
 def moved(uow: UnitOfWork, data: dict, occurred_at: datetime) -> None:
     """The registration at the school moved from ended the day before the one at the new school started."""
     _take(uow, data["from_period_id"], data["trn"], data["from_school_id"], occurred_at,
-          finished_on=data["moved_on"] - timedelta(days=1))
+          finished_on=add_days(data["moved_on"], -1))
     _take(uow, data["to_period_id"], data["trn"], data["to_school_id"], occurred_at, started_on=data["moved_on"],
           finished_on=None)
 

@@ -1,8 +1,9 @@
 """What callers read about an induction: an appropriate body sees only its own periods (and their appeals)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema
 
+from ecf_shared.web import fields
 from inductions.domain.model import Induction
 
 DECIMAL = dict(as_string=True, places=1)

@@ -17,6 +17,6 @@ def create_app(settings: LpApiSettings):
 def from_env():
     from ecf_shared import logging
 
-    settings = LpApiSettings.from_env()
+    settings = LpApiSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

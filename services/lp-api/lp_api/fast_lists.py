@@ -21,7 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from ecf_shared import correlation
 from ecf_shared.logging import get_logger
-from ecf_shared.web import platform
+from ecf_shared.web import platform, request_guard
 from lp_api.lead_provider_auth import COUNTED_ENVIRON_KEY, caller_params
 from lp_api.participant_pages import page_from, page_statement, plans_for, served_by_one_statement
 from lp_api.participants_query import PARTICIPANT_FILTERS
@@ -68,8 +68,11 @@ class ParticipantListFastPath:
         token = bearer(environ.get("HTTP_AUTHORIZATION", ""))
         if token is None:
             return self.next(environ, start_response)
+        args = query_args(environ)
+        if request_guard.unstorable_values(args):  # Flask answers it (422)
+            return self.next(environ, start_response)
         try:
-            params = parse_list_params(query_args(environ), filters=PARTICIPANT_FILTERS)
+            params = parse_list_params(args, filters=PARTICIPANT_FILTERS)
         except Exception:  # noqa: BLE001 - a 400 (or anything odder): Flask answers it as it always has
             return self.next(environ, start_response)
         if not served_by_one_statement(params):

@@ -5,8 +5,10 @@ from ecf_shared.settings import Settings
 
 @dataclass(frozen=True)
 class LpApiSettings(Settings):
+    SECRETS = ("lp_token_hash_key",)
+
     service_name: str = "lp-api"
-    # HMAC key for lead provider token hashes. Changing it invalidates every issued token.
+    # HMAC key for lead provider token hashes (the default: the local run's). Changing it invalidates every issued token.
     lp_token_hash_key: str = "dev-only-lp-token-key"
     # Requests per token per fixed window, counted in PostgreSQL so every worker and replica shares them.
     lp_rate_limit: int = 1000

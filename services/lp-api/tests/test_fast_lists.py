@@ -99,3 +99,22 @@ def test_postgresql_out_of_reach_is_the_platforms_503(svc, make_provider, monkey
     for query in ({}, {"page[page]": "0"}):  # the fast path's statement, and Flask's own authentication
         response = provider.get(PARTICIPANTS, query)
         assert response.status_code == 503 and response.headers["Retry-After"] == "5", response.json
+
+
+def test_text_postgresql_cannot_store_is_a_v3_422_without_trying_the_fast_path(svc, make_provider, monkeypatch):
+    provider = make_provider()
+    tried = []
+    monkeypatch.setattr(fast_lists, "page_statement", lambda params: tried.append(params))
+    response = provider.get(PARTICIPANTS, {"filter[training_status]": "active\x00"})
+    assert response.status_code == 422 and tried == []
+    assert response.json == {"errors": [{"title": "Unprocessable entity", "detail": "filter[training_status]: Must not "
+                                         "contain NUL characters or unpaired surrogates."}]}
+
+
+def test_a_body_nested_thousands_deep_is_a_v3_400(svc, make_provider):
+    provider = make_provider()
+    response = svc.client.post("/api/v3/partnerships/ecf", data='{"data":' * 5000 + "1" + "}" * 5000,
+                               headers={**provider.headers(), "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json == {"errors": [{"title": "Bad request", "detail": "The JSON body is nested more than 64 "
+                                                                          "levels deep."}]}

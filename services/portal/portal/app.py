@@ -103,6 +103,6 @@ def _gateway_up(gateway: Gateway) -> None:
 def from_env():
     from ecf_shared import logging
 
-    settings = PortalSettings.from_env()
+    settings = PortalSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

@@ -5,6 +5,8 @@ from ecf_shared.settings import Settings
 
 @dataclass(frozen=True)
 class PortalSettings(Settings):
+    SECRETS = ("secret_key", "signin_client_secret")
+
     service_name: str = "portal"
     # Where the portal calls the services (server to server, through the gateway like any other client) ...
     gateway_url: str = "http://127.0.0.1:8080"

@@ -156,3 +156,10 @@ def test_a_session_accounts_has_ended_signs_the_user_out(app, db):
     response = client.get("/school/mentors/00000000-0000-0000-0000-000000000002")
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert "You have been signed out" in client.get("/").text
+
+
+@pytest.mark.parametrize("page", ["²", "1" * 5000, "9223372036854775808", "-1", "\x00"])
+def test_a_hostile_page_number_is_read_as_some_page_not_a_500(app, page):
+    client = signed_in(app)
+    response = client.get("/school/ects", query_string={"page": page})
+    assert response.status_code < 500, response.text[:300]

@@ -2,8 +2,9 @@
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from ecf_shared.web import fields
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
 from registrations import changes, choices, commands, eligibility, leaving, mentors, views

@@ -19,6 +19,6 @@ def create_app(settings: RegistrationsSettings, teacher_lookup=None):
 def from_env():
     from ecf_shared import logging
 
-    settings = RegistrationsSettings.from_env()
+    settings = RegistrationsSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

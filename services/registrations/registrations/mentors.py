@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from ecf_shared.auth.actor import Principal
+from ecf_shared.dates import add_days
 from ecf_shared.errors import AppError, Conflict, Invalid
 from ecf_shared.uow import UnitOfWork
 from registrations import audit, integrity, payloads, views
@@ -117,8 +118,8 @@ def assign_mentor(uow: UnitOfWork, principal: Principal, ect_id, cmd: dict) -> d
     if current is not None:
         if current.mentor_period_id == mentor.id:
             raise Conflict("This mentor is already this ECT's mentor.", code="already_mentor")
-        rules.check_finish(current.started_on + timedelta(days=1), started_on, field="started_on")
-        current.finished_on = started_on - timedelta(days=1)
+        rules.check_finish(add_days(current.started_on, 1), started_on, field="started_on")
+        current.finished_on = add_days(started_on, -1)
         previous = uow.session.get(MentorPeriod, current.mentor_period_id)
         uow.publish("registrations.mentorship.ended",
                     payloads.mentorship(current, ect.school_id, ect.teacher_id, previous.teacher_id), actor=actor)

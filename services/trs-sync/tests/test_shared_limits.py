@@ -105,7 +105,7 @@ def test_three_busy_processes_together_stay_under_trs_limit(svc, trs_standin, to
     for trn in trns:
         trs_standin.seed(trn)
     env = {**os.environ, "DATABASE_URL": svc.settings.database_url, "AMQP_URL": svc.settings.amqp_url,
-           "JWKS_JSON": token_issuer.jwks_json, "TRS_API_URL": trs_standin.url, "TRS_API_KEY": "dev-trs-key",
+           "JWKS_JSON": token_issuer.jwks_json, "TRS_API_URL": trs_standin.url, "TRS_API_KEY": "dev-trs-key", "ENVIRONMENT": "test",
            "TRS_RATE_LIMIT_PER_MINUTE": str(per_minute), "LOOKUP_CACHE_SECONDS": "0", "WEB_CONCURRENCY": "1",
            "WEB_THREADS": "4", "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "WARNING", "TRS_TIMEOUT_SECONDS": "2"}
     ports = [_free_port() for _ in range(3)]

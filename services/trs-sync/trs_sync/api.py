@@ -1,11 +1,12 @@
 """HTTP entrypoints: teacher lookups in TRS for any signed-in caller; the sync log for staff."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 from sqlalchemy.exc import SQLAlchemyError
 
 from ecf_shared.errors import AppError, Forbidden, NotFound, Unavailable
 from ecf_shared.logging import get_logger
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
 from trs_sync import trs_client as trs

@@ -24,6 +24,6 @@ def create_app(settings: TrsSyncSettings):
 def from_env():
     from ecf_shared import logging
 
-    settings = TrsSyncSettings.from_env()
+    settings = TrsSyncSettings.from_env().check_secrets()
     logging.configure(f"{settings.service_name}-web", settings.log_level, settings.log_format)
     return create_app(settings)

@@ -3,9 +3,10 @@ from datetime import date
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
 from ecf_shared import edit_rules as rules
+from ecf_shared.web import fields
 
 blp = Blueprint("edit_rules", __name__, url_prefix="/edit-rules",
                 description="Who may change which induction field in CPD and TRS, and when")

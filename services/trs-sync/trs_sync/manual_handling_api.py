@@ -2,11 +2,12 @@
 Every action is audited."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from ecf_shared.auth.authorisation import STAFF_PERMISSIONS
 from ecf_shared.bus.consumer import RetryLater
 from ecf_shared.errors import Conflict, Forbidden, NotFound, Unavailable
+from ecf_shared.web import fields
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
 from trs_sync.api import PageQuerySchema, SyncLogEntrySchema, require_staff

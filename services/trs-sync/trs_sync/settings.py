@@ -8,6 +8,8 @@ from ecf_shared.settings import Settings
 
 @dataclass(frozen=True)
 class TrsSyncSettings(Settings):
+    SECRETS = ("trs_api_key",)
+
     service_name: str = "trs-sync"
     trs_api_url: str = "http://127.0.0.1:8010"
     trs_api_key: str = "dev-trs-key"

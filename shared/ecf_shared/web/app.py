@@ -12,7 +12,7 @@ from ecf_shared.db import Database
 from ecf_shared.logging import get_logger
 from ecf_shared.settings import Settings
 from ecf_shared.uow import UnitOfWork
-from ecf_shared.web import auth, errors, platform
+from ecf_shared.web import auth, errors, platform, request_guard
 
 log = get_logger("http")
 
@@ -38,6 +38,8 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
     """`membership_copy`: the service keeps membership_copies and refuses writes of tokens it shows stale; only
     accounts, which holds the memberships themselves, says False."""
     app = Flask(settings.service_name)
+    app.json = request_guard.GuardedJSONProvider(app)
+    app.url_map.converters["int"] = request_guard.BoundedIntegerConverter
     app.config.update(
         API_TITLE=title,
         API_VERSION="1",
@@ -76,6 +78,7 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
             if not getattr(view, "_ecf_accepts_any_body", False):
                 raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
         auth.authenticate()
+        request_guard.check_request()
 
     return app
 

@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_smorest import Api
 from marshmallow import Schema
 from marshmallow import fields as ma
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ecf_shared import correlation
@@ -83,6 +83,12 @@ def register(app) -> None:
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return app.extensions["ecf"].api.handle_http_exception(exc)
+        if isinstance(exc, IntegrityError):
+            # A race a command did not foresee (two requests adding the same thing at once): the database kept
+            # its constraint and the request changed nothing; the client can reload and decide.
+            log.warning("integrity_conflict", error=str(exc.orig)[:300])
+            return error_response(409, "conflict", "This conflicts with a change made at the same time; "
+                                  "reload and try again.")
         if isinstance(exc, (OperationalError, InterfaceError)):
             log.warning("database_unavailable", error=str(exc)[:300])
             return error_response(503, "unavailable", "The service is briefly unavailable; try again shortly.",

@@ -2,12 +2,15 @@
 "selected filters" (each with a link that removes it), all from GET parameters so a view can be bookmarked."""
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 
 
 def page_number(limit: int = 100000) -> int:
+    """The page asked for, within 1..limit; anything else (another script's digits, thousands of them) is page 1."""
     raw = request.args.get("page", "1")
-    return max(1, min(int(raw), limit)) if raw.isdigit() else 1
+    return max(1, min(int(raw), limit)) if re.fullmatch(r"[0-9]{1,9}", raw) else 1
 
 
 def pagination_links(pagination: dict, page_url) -> dict | None:

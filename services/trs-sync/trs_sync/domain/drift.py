@@ -7,10 +7,11 @@ that CPD may still correct it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from ecf_shared import induction_transitions as transitions
 from ecf_shared import edit_rules
+from ecf_shared.dates import add_days
 from trs_sync.domain.model import Induction, StatusChange
 
 UNDER_WAY = frozenset({"RequiredToComplete", "InProgress"})
@@ -32,7 +33,7 @@ def watch_until(induction: Induction, changed_on: date) -> date | None:
     if induction.status in UNDER_WAY:
         return date.max
     if induction.status in OUTCOMES:
-        return (induction.completed_date or changed_on) + timedelta(days=transitions.OUTCOME_CORRECTION_DAYS)
+        return add_days(induction.completed_date or changed_on, transitions.OUTCOME_CORRECTION_DAYS)
     return None
 
 

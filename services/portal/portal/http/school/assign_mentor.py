@@ -2,9 +2,11 @@
 then check and confirm. The mentorship starts today, or when both are at the school if that is later."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import redirect, url_for
+
+from ecf_shared.dates import add_days
 
 from portal.adapters.gateway import ServiceError
 from portal.domain.answers import clean
@@ -74,7 +76,7 @@ def mentorship_start(*dates: str, after: str | None = None) -> str:
     day at least, so a second change on one day takes effect the next)."""
     earliest = [date.today(), *(date.fromisoformat(d) for d in dates if d)]
     if after:
-        earliest.append(date.fromisoformat(after) + timedelta(days=1))
+        earliest.append(add_days(date.fromisoformat(after), 1))
     return max(earliest).isoformat()
 
 

@@ -3,10 +3,12 @@ confirmation, the same wizard mechanics as registering (answers server-side, one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Callable
 
 from flask import abort, redirect, request, url_for
+
+from ecf_shared.dates import add_days
 
 from portal.adapters.gateway import ServiceError
 from portal.domain import answers as read
@@ -46,7 +48,7 @@ def _training_starts(record: dict) -> str:
     """A training change takes effect today, or the day after the current training began if that is later (a
     training period lasts a day at least, so a second change on one day takes effect the next)."""
     began = record.get("training_started_on") or record["started_on"]
-    return max(date.today(), date.fromisoformat(began) + timedelta(days=1)).isoformat()
+    return max(date.today(), add_days(date.fromisoformat(began), 1)).isoformat()
 
 
 def _choice_names(record: dict) -> dict:
