@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 import pika
@@ -117,7 +117,7 @@ def trs_sync_throughput(system, count: int) -> dict:
     for trn in trns:
         event = new_event("inductions.induction.status_changed", {
             "induction_id": str(uuid.uuid4()), "trn": trn, "old_status": None, "new_status": "RequiredToComplete",
-            "changed_at": datetime.now(timezone.utc), "source": "cpd"}, producer="inductions")
+            "changed_at": datetime.now(UTC), "source": "cpd"}, producer="inductions")
         channel.basic_publish("inductions.events", event.type, json.dumps(event.to_message()).encode(),
                               pika.BasicProperties(message_id=event.event_id, delivery_mode=2))
     connection.close()
@@ -199,7 +199,8 @@ def print_table(report: dict) -> None:
         print("\n== request rate through the gateway (wrk, 2 threads, 16 connections) ==")
         print(f"{'endpoint':<48} {'req/s':>9} {'p50':>9} {'p99':>9} {'non-2xx':>8}")
         for name, r in report["request_rate"].items():
-            print(f"{name:<48} {r['requests_per_second']:>9} {r.get('latency_p50') or '':>9} {r.get('latency_p99') or '':>9} {r['non_2xx']:>8}")
+            p50, p99 = r.get('latency_p50') or '', r.get('latency_p99') or ''
+            print(f"{name:<48} {r['requests_per_second']:>9} {p50:>9} {p99:>9} {r['non_2xx']:>8}")
     if "portal" in report:
         print_portal(report["portal"])
     if "propagation" in report:

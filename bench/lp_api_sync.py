@@ -40,7 +40,7 @@ import tempfile
 import textwrap
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -62,7 +62,7 @@ RESULTS = ROOT / "bench" / "results" / "lp_api_sync.json"
 PATH = "/api/v3/participants/ecf"
 EDGE_PAGES = 5  # first and last pages' latency: the median of this many
 # Sentinels in the template document, replaced per row by PostgreSQL.
-SENTINEL_AT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=timezone.utc)
+SENTINEL_AT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
 
 def free_port() -> int:
@@ -115,7 +115,7 @@ from (select i, gen_random_uuid() as id, %(start)s::timestamptz + i * interval '
 def load(url: str, n: int, lead_provider_id: str) -> list[str]:
     """n participants of one lead provider, made by PostgreSQL from one template; returns two tokens for it."""
     template = template_document()
-    start = datetime(2025, 9, 1, tzinfo=timezone.utc)
+    start = datetime(2025, 9, 1, tzinfo=UTC)
     with psycopg.connect(url, options=f"-csearch_path={SCHEMA}") as conn:
         for first in range(0, n, 250_000):  # a few statements, so a 1M load shows progress and spares memory
             conn.execute(LOAD, {"lead_provider_id": lead_provider_id, "template": template, "start": start,

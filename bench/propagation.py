@@ -4,7 +4,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import requests
 
@@ -27,7 +27,7 @@ def register_and_watch(system, trns: list[str], *, users: int, seconds: float | 
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds if seconds else None
     interval = users / rate_per_second if rate_per_second else 0.0
-    started_wall = datetime.now(timezone.utc) - timedelta(seconds=2)
+    started_wall = datetime.now(UTC) - timedelta(seconds=2)
     done_registering = threading.Event()
 
     def client():

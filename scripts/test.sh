@@ -27,6 +27,12 @@ fi
 failed=()
 passed=0
 failed_count=0
+if [ "${SKIP_RUFF:-}" != 1 ]; then  # the lint rules in ruff.toml, in under a second
+  echo "=== ruff (ruff.toml)"
+  if ! $PY -m ruff check --output-format concise .; then
+    failed+=(ruff); failed_count=$((failed_count + 1))
+  fi
+fi
 for suite in "${suites[@]}"; do
   [ -d "$suite" ] || continue
   echo "=== $suite"

@@ -39,7 +39,7 @@ def heading_problems(html: str) -> list[str]:
     problems = []
     if parser.levels.count(1) != 1:
         problems.append(f"{parser.levels.count(1)} h1 elements")
-    for before, after in zip(parser.levels, parser.levels[1:]):
+    for before, after in zip(parser.levels, parser.levels[1:], strict=False):
         if after > before + 1:
             problems.append(f"h{before} followed by h{after}")
     return problems
@@ -102,7 +102,7 @@ class User:
             self.audit.problems.append(f"{problem} on {path}")
         if self.javascript and self._is_portal():
             self.page.evaluate(AXE.read_text())
-            result = self.page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: %s}})" % json.dumps(WCAG))
+            result = self.page.evaluate(f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG)}}}}})")
             for violation in result["violations"]:
                 targets = [n["target"] for n in violation["nodes"]][:3]
                 self.audit.problems.append(f"axe {violation['id']} on {path}: {violation['help']} {targets}")

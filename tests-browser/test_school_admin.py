@@ -95,7 +95,7 @@ def test_an_end_user_sees_the_users_but_cannot_manage_them(people):
 def test_a_named_induction_tutor_is_what_the_lead_provider_then_sees(people, system):
     alice = people("alice@oakfield.example")
     alice.click("Contacts")
-    for remove in alice.page.get_by_role("button", name=re.compile(r"^Remove .* as an induction tutor$")).all():
+    for _ in alice.page.get_by_role("button", name=re.compile(r"^Remove .* as an induction tutor$")).all():
         alice.page.get_by_role("button", name=re.compile(r"^Remove .* as an induction tutor$")).first.click()
         alice.page.wait_for_load_state()
         alice.check()

@@ -168,7 +168,7 @@ def requests_for(document: dict, path_values: dict[str, str] | None = None, skip
         path_params = {p["name"]: doc.schema(p.get("schema", {})) for p in params if p.get("in") == "path"}
         values = {name: (path_values or {}).get(name) or str(sample(doc, s)) for name, s in path_params.items()}
 
-        def url(overrides=None):
+        def url(overrides=None, values=values, path=path):
             merged = {**values, **(overrides or {})}
             return re.sub(r"\{(\w+)\}", lambda m: _path_segment(merged[m.group(1)]), path)
 

@@ -16,7 +16,7 @@
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import requests
 
@@ -34,7 +34,7 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     system.seed_trs(*({"trn": trn, "firstName": first, "lastName": last, "dateOfBirth": DOB, "qtsDate": "2026-07-15"}
                       for trn, (first, last) in TEACHERS.items()))
     oakfield, lead_provider, delivery_partner = system.org("school-1"), system.org("lp-1"), system.org("dp-1")
-    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(timezone.utc) - timedelta(seconds=1))
+    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(UTC) - timedelta(seconds=1))
     journey_started = lp.watermark["participants"]
 
     # 1. Two users of the same school both register teachers; neither is assumed to be the induction tutor.
@@ -180,7 +180,7 @@ def test_journey_from_sign_in_to_trs_and_the_lead_providers_sync(system):
     hat_then_blended(system, alice)
 
 
-def hat_then_blended(system, alice: "User") -> None:
+def hat_then_blended(system, alice: User) -> None:
     riverside, kingsbridge, westmoor = system.org("school-2"), system.org("ab-1"), system.org("ab-2")
     priya = User(system, "priya@providers.example")
     priya.work_in("hat")
@@ -260,7 +260,7 @@ def test_a_teacher_registered_after_the_schools_partnership_trains_through_it(sy
     [school] = scenario["organisations"]
     approver = User(system, scenario["personas"][0]["email"])
     system.add_delivery_partner("lp-1", "dp-1", COHORT)
-    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(timezone.utc) - timedelta(seconds=1))
+    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(UTC) - timedelta(seconds=1))
     partnership = {"data": {"type": "ecf-partnership", "attributes": {
         "cohort": str(COHORT), "school_id": school["id"], "delivery_partner_id": system.org("dp-1")}}}
     # lp-api and registrations learn of the new school from accounts' events.

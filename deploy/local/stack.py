@@ -43,7 +43,7 @@ class StackConfig:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls) -> "StackConfig":
+    def from_env(cls) -> StackConfig:
         env = os.environ
         return cls(
             database_url=env.get("DATABASE_URL", cls.database_url),
@@ -182,7 +182,7 @@ def prepare(cfg: StackConfig) -> dict:
     key_env = {k: v for k, v in env.items() if k != "JWT_PRIVATE_KEY_FILE"}  # the file is what it makes
     subprocess.run([python, "-m", "accounts", "generate-key", str(cfg.run_dir / "jwt-private.pem")], env=key_env,
                    check=True, stdout=subprocess.DEVNULL)
-    for name, pkg, _ in SERVICES:
+    for _name, pkg, _ in SERVICES:
         subprocess.run([python, "-m", pkg, "migrate"], env=env, check=True)
     subprocess.run([str(Path(python).with_name("ecf-bus")), "declare"], env=env, check=True)
     sys.path.insert(0, str(ROOT / "deploy" / "nginx"))
@@ -310,7 +310,8 @@ def banner(cfg: StackConfig, demo: dict) -> str:
               f"  TOKEN=$(curl -s -X POST {g}/accounts/sign-in/persona -H 'Content-Type: application/json' "
               "-d '{\"email\":\"alice@oakfield.example\"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)[\"access_token\"])')",
               f"  curl -s -X POST {g}/registrations/ects -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \\",
-              "    -d '{\"trn\":\"3000001\",\"date_of_birth\":\"1996-12-09\",\"started_on\":\"2026-09-01\",\"email\":\"grace@oakfield.example\","
+              "    -d '{\"trn\":\"3000001\",\"date_of_birth\":\"1996-12-09\",\"started_on\":\"2026-09-01\","
+              "\"email\":\"grace@oakfield.example\","
               "\"working_pattern\":\"full_time\",\"training_programme\":\"provider_led\",\"lead_provider_id\":\""
               + demo["organisations"]["lp-1"]["id"] + "\",\"cohort\":2026}'",
               f"  curl -s {g}/api/v3/participants/ecf -H \"Authorization: Bearer {next(iter(demo['lp_tokens'].values()))}\"",

@@ -3,7 +3,7 @@ tables, and the mapping is done once per process, on first use, never at import 
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy.orm import registry
 

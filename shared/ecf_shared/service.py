@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from ecf_shared import logging as ecf_logging
 from ecf_shared.bus.consumer import Consumer, Handler

@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import typing
 from dataclasses import dataclass, field, fields, replace
-from typing import ClassVar, Mapping
+from typing import ClassVar
+from collections.abc import Mapping
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ecf"
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"

@@ -21,7 +21,7 @@ class UnitOfWork:
         self.events: list[Event] = []
         self._held: list[Event] | None = None
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self.db.session_factory()
         self.events = []
         return self

@@ -5,6 +5,7 @@ import time
 
 import pika
 import pytest
+from marshmallow import ValidationError
 from sqlalchemy import func, insert, select
 
 from ecf_shared.bus import amqp
@@ -74,7 +75,7 @@ def test_committed_event_is_published_persistent_with_message_id(db, amqp_url):
 
 def test_invalid_data_is_refused_before_reaching_the_outbox(db):
     with UnitOfWork(db, producer="bustest") as uow:
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             uow.publish("bustest.widget.created", {"widget_id": "not a number"})
     assert count(db, outbox) == 0
 

@@ -20,6 +20,7 @@ from ecf_shared.emails.tables import create_email_outbox, email_outbox
 from ecf_shared.testing.harness import truncate_all
 from ecf_shared.testing.notify import queued_emails
 from ecf_shared.uow import UnitOfWork
+from datetime import UTC
 
 TOKEN = "secret-token-abc123"
 
@@ -277,10 +278,10 @@ def test_settings_map_template_names_to_notify_ids_and_build_portal_links():
     settings = Sending.from_env({"NOTIFY_TEMPLATE_INVITATION": "abc", "PORTAL_URL": "https://portal.example/"})
     assert settings.email_templates() == {"invitation": "abc", "ect_registered": ""}
     assert settings.portal_link("/invitations/t") == "https://portal.example/invitations/t"
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     assert long_date(date(2026, 12, 9)) == "9 December 2026"
-    assert long_date(datetime(2026, 6, 30, 23, 30, tzinfo=timezone.utc)) == "1 July 2026"  # in England, BST
+    assert long_date(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "1 July 2026"  # in England, BST
 
 
 def test_secret_fields_must_be_in_the_personalisation(db):

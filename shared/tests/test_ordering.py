@@ -2,7 +2,7 @@
 import threading
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from ecf_shared.db import Database
 from ecf_shared.uow import UnitOfWork
 
 REPO = Path(__file__).resolve().parents[2]
-T1 = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+T1 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 T2 = T1 + timedelta(seconds=1)
 
 copies = Table("copies", MetaData(), Column("id", String(40), primary_key=True), Column("name", String(100)),
@@ -77,7 +77,7 @@ def test_a_removal_leaves_a_tombstone_a_late_created_cannot_bring_back(db):
 
 def test_stamps_of_one_entity_rise_even_when_the_clock_is_behind_its_last_event(db):
     thing = str(uuid.uuid4())
-    ahead = datetime.now(timezone.utc) + timedelta(hours=1)  # an earlier stamp from a clock that ran fast
+    ahead = datetime.now(UTC) + timedelta(hours=1)  # an earlier stamp from a clock that ran fast
     with db.session_factory() as session:
         session.execute(ordering.entity_clocks.insert().values(entity_id=thing, last_at=ahead))
         session.commit()

@@ -6,7 +6,7 @@ whose data changed; the subject (type and id); the action; and the subject befor
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from ecf_shared import correlation
 from ecf_shared.auth.actor import Principal
@@ -25,7 +25,7 @@ def record(db_session, *, actor: Actor, action: str, subject_type: str, subject_
         organisation_id=str(organisation_id) if organisation_id else None,
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
-        correlation_id=correlation.current(), at=datetime.now(timezone.utc),
+        correlation_id=correlation.current(), at=datetime.now(UTC),
     )
     db_session.add(entry)
     return entry

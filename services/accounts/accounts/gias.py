@@ -18,7 +18,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from accounts import audit, contacts
 from accounts.adapters import start_mappers
@@ -89,7 +89,7 @@ def read(path: Path) -> Iterator[tuple[int, dict]]:
             if len(cells) != len(header):
                 yield start, {"__error__": f"has {len(cells)} cells where the header has {len(header)}"}
             else:
-                yield start, dict(zip(header, cells))
+                yield start, dict(zip(header, cells, strict=False))
         start = reader.line_num + 1
 
 

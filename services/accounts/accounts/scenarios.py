@@ -11,7 +11,7 @@ import json
 import random
 import re
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from accounts import audit, members
 from accounts.adapters import start_mappers

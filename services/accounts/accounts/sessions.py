@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from accounts.domain.model import Membership, Organisation, Session, User
 from accounts.settings import AccountsSettings
@@ -21,7 +21,7 @@ def hash_token(token: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def memberships_of(db_session, user_id: str) -> list[tuple[Membership, Organisation]]:

@@ -18,7 +18,7 @@ class SigningKey:
         self.private_key = serialization.load_pem_private_key(pem.encode(), password=None)
 
     @classmethod
-    def from_settings(cls, settings: AccountsSettings) -> "SigningKey":
+    def from_settings(cls, settings: AccountsSettings) -> SigningKey:
         pem = settings.jwt_private_key
         if not pem:
             raise RuntimeError("accounts needs JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE (an RSA private key in PEM)")

@@ -6,7 +6,7 @@ that organisation and every event's actor names both the staff user and the orga
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from accounts import audit, sessions
 from accounts.domain.model import Organisation, Session, User
@@ -50,7 +50,7 @@ def start(uow, settings, key, principal: Principal, organisation_id: str, reason
     if sess.acting_for_organisation_id:
         _end(uow, sess, user)
     sess.acting_for_organisation_id, sess.acting_for_reason = org.id, reason
-    sess.acting_for_started_at = datetime.now(timezone.utc)
+    sess.acting_for_started_at = datetime.now(UTC)
     actor = _actor(user, org.id)
     audit.record(uow.session, actor=actor, action="staff_acting_started", subject_type="user", subject_id=user.id,
                  organisation_id=org.id, staff_reason=reason, before={"acting_for": None},

@@ -1,6 +1,6 @@
 """Invitations reach the invitee by email (GOV.UK Notify, through the email outbox), never through the inviter; the
 link's page asks GET /invitations/{token} what to show."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from accounts.app import create_app
 from accounts.definition import DEFINITION
@@ -136,7 +136,7 @@ def test_the_invitation_page_shows_accepted_cancelled_and_expired_invitations(sv
         conn.exec_driver_sql("update invitations set expires_at = now() - interval '1 second' where email = %s",
                              ("fay@oakfield.example",))
     shown = _invitation(svc, expired).json
-    assert shown["state"] == "expired" and datetime.fromisoformat(shown["expires_at"]) < datetime.now(timezone.utc)
+    assert shown["state"] == "expired" and datetime.fromisoformat(shown["expires_at"]) < datetime.now(UTC)
 
 
 def test_an_unknown_token_is_404_and_nothing_is_told(svc, demo):

@@ -172,10 +172,10 @@ def test_the_last_approver_guard_holds_under_concurrency(svc, demo):
     svc.client.patch(f"/organisations/{school}/members/{carol_id}", json={"role": "approver"}, headers=bearer(alice))
     alice = svc.client.post("/tokens/refresh", json={"refresh_token": alice["refresh_token"]}).json
     carol = sign_in(svc.client, "carol@oakfield.example")
-    for attempt in range(5):
+    for _attempt in range(5):
         barrier, results = threading.Barrier(2), {}
 
-        def remove(name, tokens, target):
+        def remove(name, tokens, target, barrier=barrier, results=results):
             client = svc.app.test_client()
             barrier.wait()
             results[name] = client.delete(f"/organisations/{school}/members/{target}", headers=bearer(tokens)).status_code

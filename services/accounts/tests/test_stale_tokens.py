@@ -1,7 +1,7 @@
 """A demoted or removed member's access token, issued before, changes nothing in accounts: every change decides
 from their membership as the database has it now, not from the token's claims."""
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from accounts.members import hash_token
 
@@ -108,7 +108,7 @@ def test_a_self_invitation_does_not_bring_a_removed_approver_back(svc, demo):
         conn.exec_driver_sql(
             "insert into invitations (id, organisation_id, email, role, token_hash, expires_at, invited_by_user_id, "
             "sent_count) values (gen_random_uuid(), %s, 'alice@oakfield.example', 'approver', %s, %s, %s, 1)",
-            (school, hash_token(token), datetime.now(timezone.utc) + timedelta(days=1),
+            (school, hash_token(token), datetime.now(UTC) + timedelta(days=1),
              _user_id(svc, "alice@oakfield.example")))
     response = svc.client.post(f"/invitations/{token}/accept", json={}, headers=bearer(alice))
     assert response.status_code == 410 and response.json["code"] == "invitation_withdrawn"

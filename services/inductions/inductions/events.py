@@ -1,7 +1,7 @@
 """The events inductions publishes, built from the domain model (payloads follow ecf_shared.contracts.inductions)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from ecf_shared.events.envelope import Actor
 from ecf_shared.uow import UnitOfWork
@@ -18,7 +18,7 @@ def announce_status(uow: UnitOfWork, induction: Induction, before: tuple, *, act
     uow.publish("inductions.induction.status_changed", {
         "induction_id": induction.id, "trn": induction.trn, "old_status": before[0], "new_status": induction.status(),
         "start_date": induction.start_date(), "completed_date": induction.completed_date(),
-        "changed_at": datetime.now(timezone.utc), "source": source, "reason": reason,
+        "changed_at": datetime.now(UTC), "source": source, "reason": reason,
         "appeal_lodged_on": appeal_lodged_on,
         **({"imported": True, "trs_induction": trs_induction} if trs_induction is not None else {}),
     }, actor=actor)

@@ -84,7 +84,7 @@ def apply_trs_console_change(uow: UnitOfWork, event: Event, *, clock: Clock) -> 
                                                       "note": "Exempt recorded in the TRS console", "rule": data["rule"]},
                         clock.today(), source="trs")
         return
-    cpd_now = None if induction is None else dict(zip(("status", "start_date", "completed_date"), induction.snapshot()))
+    cpd_now = None if induction is None else dict(zip(("status", "start_date", "completed_date"), induction.snapshot(), strict=False))
     uow.session.add(ManualHandlingItem(
         trn=data["trn"], kind="trs_console_change", reason_code=data["rule"],
         message="A change made in the TRS console that CPD may not apply itself; compare both versions.",

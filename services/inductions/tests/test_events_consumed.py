@@ -1,6 +1,6 @@
 """Events inductions consumes: TRS console changes from trs-sync, and teachers' changes from registrations."""
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from conftest import TODAY
 
@@ -12,7 +12,7 @@ def changed_in_trs(trs_status, classification="permitted", cpd_status="InProgres
     return {"trn": "1234567", "cpd": {"status": cpd_status, "start_date": "2026-09-01"},
             "trs": {"status": trs_status, "start_date": "2026-09-01"}, "classification": classification,
             "rule": "exempt_in_progress" if classification == "permitted" else "not_permitted",
-            "detected_at": datetime.now(timezone.utc)}
+            "detected_at": datetime.now(UTC)}
 
 
 def _claimed(ab, fake_trs_sync):

@@ -2,7 +2,6 @@
 duplicates, checked against the database, the outbox and what trs-sync was asked."""
 import csv
 import json
-import uuid
 
 import pytest
 from sqlalchemy import text

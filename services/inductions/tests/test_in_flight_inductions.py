@@ -1,6 +1,6 @@
 """Every ECT registration opens an in-flight induction record, once."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 
 def registered(trn="1234567"):
@@ -11,7 +11,7 @@ def registered(trn="1234567"):
         "training": {"training_period_id": str(uuid.uuid4()), "programme": "school_led", "cohort": 2026,
                      "started_on": date(2026, 9, 1)},
         "registered_by": {"user_id": "u1", "email": "head@school.example", "name": "Head"},
-        "registered_at": datetime.now(timezone.utc),
+        "registered_at": datetime.now(UTC),
     }
 
 

@@ -1,9 +1,9 @@
 """The read copy of ECT registrations' schools never goes back in time (plain objects, no database)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 from inductions.domain.school_ects import SchoolEct
 
-T0 = datetime(2026, 9, 1, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
 LATER = T0 + timedelta(days=40)
 
 

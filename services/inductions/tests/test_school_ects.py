@@ -2,7 +2,7 @@
 registrations' events (in any order, any number of times), and shows a school only its current ECTs."""
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pika
 
@@ -14,7 +14,7 @@ from test_claims import CLAIM
 from test_in_flight_inductions import registered
 
 SCHOOL, OTHER_SCHOOL, THIRD_SCHOOL = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-T0 = datetime(2026, 9, 1, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
 
 
 def send_at(svc, event_type, data, occurred_at):

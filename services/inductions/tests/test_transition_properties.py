@@ -55,7 +55,7 @@ def apply(induction: Induction, action, actor, ab, today, decision):
 
 def check_invariants(induction: Induction) -> None:
     periods = sorted(induction.periods, key=lambda p: p.started_on)
-    for earlier, later in zip(periods, periods[1:]):
+    for earlier, later in zip(periods, periods[1:], strict=False):
         assert earlier.finished_on is not None and earlier.finished_on < later.started_on
     outcomes = [p for p in periods if p.outcome]
     assert len(outcomes) <= 1

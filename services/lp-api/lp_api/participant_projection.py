@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, UTC
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
@@ -68,7 +68,7 @@ def record_training_change(session: Session, data: dict, occurred_at: datetime) 
     if current and current["source_at"] > occurred_at:
         return
     teacher = session.execute(select(teachers).where(teachers.c.id == data["teacher_id"])).mappings().first()
-    effective_at = datetime.combine(date.fromisoformat(data["effective_on"]), time(), tzinfo=timezone.utc)
+    effective_at = datetime.combine(date.fromisoformat(data["effective_on"]), time(), tzinfo=UTC)
     if current and current["lead_provider_id"] == lead_provider_of(training):
         values = _training_values(training, current, reason=data.get("reason"), effective_at=effective_at)
         _save_enrolment(session, current, {**values, "source_at": occurred_at}, created_at=current["created_at"])
@@ -105,7 +105,7 @@ def record_moved_school(session: Session, data: dict, occurred_at: datetime) -> 
     joining = {"period_id": data["to_period_id"], "school_id": data["to_school_id"],
                "school_urn": data.get("to_school_urn"), "email": data["email"], "participant_status": "active",
                "source_at": occurred_at}
-    moved_at = datetime.combine(date.fromisoformat(data["moved_on"]), time(), tzinfo=timezone.utc)
+    moved_at = datetime.combine(date.fromisoformat(data["moved_on"]), time(), tzinfo=UTC)
     if staying:
         values = {**joining, **_training_values(training, staying, reason=None, effective_at=moved_at)}
         _save_enrolment(session, staying, values, created_at=staying["created_at"])

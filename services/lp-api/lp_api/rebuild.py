@@ -3,7 +3,7 @@ it commits). Resources whose content comes out the same keep their created_at an
 lead providers' `updated_since` polls only see what really changed."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session

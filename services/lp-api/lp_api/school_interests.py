@@ -9,7 +9,7 @@ handled at once, would otherwise each miss the other's and the later commit coul
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert

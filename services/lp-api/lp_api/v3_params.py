@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from werkzeug.datastructures import MultiDict
 
@@ -100,7 +100,7 @@ def parse_updated_since(raw: str | None) -> datetime | None:
         raise bad_request(INVALID_UPDATED_SINCE)
     text = match["date"] + "T" + (match["time"] or "00:00:00") + _zone(match["zone"])
     try:
-        return datetime.fromisoformat(text).astimezone(timezone.utc)
+        return datetime.fromisoformat(text).astimezone(UTC)
     except (ValueError, OverflowError):  # e.g. month 13, hour 25; or year 1 at +01:00, before any date-time
         raise bad_request(INVALID_UPDATED_SINCE) from None
 

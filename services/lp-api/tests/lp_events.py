@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pika
 
@@ -25,7 +25,7 @@ def ect_registration(*, lead_provider_id: str | None, teacher_id: str | None = N
             "cohort": cohort, "started_on": date(cohort, 9, 1),
         },
         "registered_by": {"user_id": "u1", "email": "head@school.example", "name": "Grace Head"},
-        "registered_at": registered_at or datetime.now(timezone.utc),
+        "registered_at": registered_at or datetime.now(UTC),
     }
 
 
@@ -69,7 +69,7 @@ def mentor_registration(*, lead_provider_id: str | None, school_id: str, teacher
         "first_name": "Mary", "last_name": "Mentor", "school_id": school_id, "school_urn": "100001",
         "started_on": date(cohort, 9, 1), "email": "mary@example.com", "training": training,
         "registered_by": {"user_id": "u1", "email": "head@school.example", "name": "Grace Head"},
-        "registered_at": datetime.now(timezone.utc),
+        "registered_at": datetime.now(UTC),
     }
 
 

@@ -1,6 +1,6 @@
 """Every read model lp-api keeps takes a late older event without going back in time (ecf_shared.ordering)."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 
 from ecf_shared.testing import ordering
@@ -56,7 +56,7 @@ def changed_training(status):
 def induction_status(new_status, completed_date=None):
     return ("inductions.induction.status_changed", {
         "induction_id": str(uuid.uuid4()), "trn": TRN, "new_status": new_status, "start_date": date(2025, 9, 1),
-        "completed_date": completed_date, "changed_at": datetime.now(timezone.utc), "source": "cpd"})
+        "completed_date": completed_date, "changed_at": datetime.now(UTC), "source": "cpd"})
 
 
 def period_closed(outcome, finished_on):

@@ -1,7 +1,7 @@
 """GET /api/v3/participants/ecf[/<id>]: v3's envelope, paging, filters, sort and errors, per lead provider."""
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -122,7 +122,7 @@ def test_updated_since_filter(svc, provider):
     lead_provider_id, get = provider
     register(svc, lead_provider_id)
     time.sleep(0.01)
-    cut = datetime.now(timezone.utc)
+    cut = datetime.now(UTC)
     [newer] = register(svc, lead_provider_id)
     newer_id = newer["data"]["teacher_id"]
 
@@ -157,7 +157,7 @@ def test_cohort_filter_takes_a_comma_list(svc, provider):
 
 def test_sort_on_created_at_and_updated_at(svc, provider):
     lead_provider_id, get = provider
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     # Created in order a, b, c; updated in order c, a, b.
     a, b, c = (ect_registration(lead_provider_id=lead_provider_id, registered_at=start + timedelta(seconds=i))
                for i in range(3))

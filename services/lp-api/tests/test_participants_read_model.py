@@ -1,7 +1,7 @@
 """The participants read model: built from events, idempotent, updated only by real changes, rebuildable."""
 import json
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import text
 
@@ -57,19 +57,19 @@ def test_the_same_registration_again_changes_nothing(svc):
 def test_updated_at_is_when_lp_api_changed_the_row_not_when_the_event_happened(svc):
     """A lagging consumer applies an old event now: a client polling updated_since must still see it."""
     data = ect_registration(lead_provider_id=str(uuid.uuid4()))
-    send_at(svc, "registrations.ect.registered", data, datetime.now(timezone.utc) - timedelta(hours=2))
+    send_at(svc, "registrations.ect.registered", data, datetime.now(UTC) - timedelta(hours=2))
     [first] = participant_rows(svc)
 
     lagging = {**data, "email": "ada.l@example.com"}
-    before_apply = datetime.now(timezone.utc) - timedelta(milliseconds=5)
-    send_at(svc, "registrations.ect.registered", lagging, datetime.now(timezone.utc) - timedelta(hours=1))
+    before_apply = datetime.now(UTC) - timedelta(milliseconds=5)
+    send_at(svc, "registrations.ect.registered", lagging, datetime.now(UTC) - timedelta(hours=1))
     [changed] = participant_rows(svc)
     assert enrolment(changed)["email"] == "ada.l@example.com"
     assert changed["updated_at"] > first["updated_at"] and changed["updated_at"] >= before_apply
     assert changed["document"]["attributes"]["updated_at"].startswith(changed["updated_at"].strftime("%Y-%m-%dT%H:%M:%S"))
 
     older = {**data, "email": "stale@example.com"}
-    send_at(svc, "registrations.ect.registered", older, datetime.now(timezone.utc) - timedelta(days=1))
+    send_at(svc, "registrations.ect.registered", older, datetime.now(UTC) - timedelta(days=1))
     [unchanged] = participant_rows(svc)
     assert unchanged["document"] == changed["document"] and unchanged["updated_at"] == changed["updated_at"]
 

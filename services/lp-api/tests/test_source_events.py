@@ -1,7 +1,7 @@
 """Every source event lp-api consumes: what a lead provider then sees, and that updated_at moved with it
 (so an updated_since poll never misses a change)."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -152,12 +152,12 @@ def test_induction_status_and_closed_period_give_the_induction_end_date(svc, reg
     send(svc, "inductions.induction.status_changed", {  # ends nothing: nothing visible changes
         "induction_id": str(uuid.uuid4()), "trn": data["trn"], "old_status": "RequiredToComplete",
         "new_status": "InProgress", "start_date": date(2025, 9, 1), "completed_date": None,
-        "changed_at": datetime.now(timezone.utc), "source": "cpd"})
+        "changed_at": datetime.now(UTC), "source": "cpd"})
     assert view() == before
     send(svc, "inductions.induction.status_changed", {
         "induction_id": str(uuid.uuid4()), "trn": data["trn"], "old_status": "InProgress", "new_status": "Passed",
         "start_date": date(2025, 9, 1), "completed_date": date(2027, 7, 20),
-        "changed_at": datetime.now(timezone.utc), "source": "cpd"})
+        "changed_at": datetime.now(UTC), "source": "cpd"})
     passed = view()
     assert passed["attributes"]["ecf_enrolments"][0]["induction_end_date"] == "2027-07-20" and moved(before, passed)
     send(svc, "inductions.period.closed", {

@@ -1,7 +1,7 @@
 """Server-side sessions and the tokens beside them, against the real database."""
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from flask import Flask, session
 
@@ -87,7 +87,7 @@ def _signed_in_row(db, store):
     client = app_with(db).test_client()
     client.get("/set/x")
     id_hash = hash_id(client.get_cookie("session").value)
-    store.save(id_hash, Tokens("access-1", "refresh-1", datetime.now(timezone.utc) - timedelta(seconds=1)))
+    store.save(id_hash, Tokens("access-1", "refresh-1", datetime.now(UTC) - timedelta(seconds=1)))
     return id_hash
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from marshmallow import ValidationError
 

@@ -5,7 +5,7 @@ Every registration is checked in full first (`check_ect`, which asks TRS through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 from sqlalchemy import func
 
@@ -188,7 +188,7 @@ def write_ect(uow: UnitOfWork, principal: Principal, school: SchoolCopy, checked
             "school_id": school.id, "school_urn": school.urn, "started_on": ect.started_on, "email": ect.email,
             "working_pattern": ect.working_pattern, "appropriate_body_id": ect.appropriate_body_id,
             "qts_awarded_on": record.get("qts_awarded_on"), "training": payloads.training(training),
-            "registered_by": by, "registered_at": datetime.now(timezone.utc),
+            "registered_by": by, "registered_at": datetime.now(UTC),
         }, actor=actor)
     else:
         audit.record_by(uow, principal, school.id, action="ect_moved_in", subject_id=ect.id, teacher_id=teacher.id,

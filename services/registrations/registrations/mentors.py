@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.dates import add_days
@@ -96,7 +96,7 @@ def write_mentor(uow: UnitOfWork, principal: Principal, school: SchoolCopy, chec
         "mentor_period_id": mentor.id, "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
         "last_name": teacher.last_name, "school_id": school.id, "school_urn": school.urn,
         "started_on": mentor.started_on, "email": mentor.email, "training": payloads.training(training),
-        "registered_by": payloads.registered_by(principal, school.id), "registered_at": datetime.now(timezone.utc),
+        "registered_by": payloads.registered_by(principal, school.id), "registered_at": datetime.now(UTC),
     }, actor=actor)
     return views.mentor_view(mentor, teacher, training)
 

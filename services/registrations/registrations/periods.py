@@ -68,7 +68,7 @@ def dependants_running_past(uow, finished_on: date, *, ect_period: EctPeriod | N
         period_id, columns = ect_period.id, (TrainingPeriod.ect_period_id, Mentorship.ect_period_id)
     else:
         period_id, columns = mentor_period.id, (TrainingPeriod.mentor_period_id, Mentorship.mentor_period_id)
-    return [d for cls, column in zip((TrainingPeriod, Mentorship), columns)
+    return [d for cls, column in zip((TrainingPeriod, Mentorship), columns, strict=False)
             for d in uow.session.query(cls).filter(column == period_id,
                                                    or_(cls.finished_on.is_(None), cls.finished_on > finished_on))
             .order_by(cls.started_on).with_for_update()]

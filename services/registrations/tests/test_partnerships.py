@@ -3,7 +3,7 @@ a lead provider) after the school's partnership with that lead provider for the 
 import json
 import threading
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pika
 from sqlalchemy import text
@@ -169,7 +169,7 @@ def test_a_repeated_partnership_event_keeps_one_copy_and_links_once(svc, fake_tr
 def test_a_delivery_partner_change_updates_the_copy_and_later_registrations(svc, fake_trs_sync, token_issuer):
     token = token_issuer.school_user(SCHOOL)
     created = new_event("lp-api.partnership.created", partnership(), producer="lp-api",
-                        occurred_at=datetime.now(timezone.utc) - timedelta(minutes=5))
+                        occurred_at=datetime.now(UTC) - timedelta(minutes=5))
     publish(svc, created)
     svc.consume()
     before = register_ect(svc, fake_trs_sync, token)
@@ -224,7 +224,7 @@ def test_a_registration_racing_the_partnership_event_waits_for_it_and_trains_thr
     fake_trs_sync.add("1234567")
     results = []
     with UnitOfWork(svc.db, producer="registrations") as handling:  # the partnership's event, not yet committed
-        partnerships.record(handling, partnership(), datetime.now(timezone.utc))
+        partnerships.record(handling, partnership(), datetime.now(UTC))
         registering = threading.Thread(target=lambda: results.append(
             svc.client.post("/ects", json=ect_body(), headers=auth(token))))
         registering.start()

@@ -2,7 +2,7 @@
 registrations has the event; their reads work until the token expires. A new member the copy has not heard of,
 and a change their token already reflects, refuse nothing."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from conftest import OTHER_SCHOOL, SCHOOL, auth
 from conftest import ect_body as body
@@ -59,7 +59,7 @@ def test_a_new_member_the_copy_has_not_heard_of_yet_writes(svc, fake_trs_sync, t
 def test_a_change_the_token_already_reflects_refuses_nothing(svc, fake_trs_sync, token_issuer):
     fake_trs_sync.add("1234567")
     fake_trs_sync.add("7654321")
-    an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     # Removed an hour ago, then invited back: the copy has the removal, the re-adding is still on its way.
     _told(svc, "accounts.membership.removed", _membership(), occurred_at=an_hour_ago)
     assert _register(svc, _token(token_issuer)).status_code == 201
@@ -73,7 +73,7 @@ def test_an_older_event_arriving_late_does_not_undo_a_removal(svc, fake_trs_sync
     fake_trs_sync.add("1234567")
     token = _token(token_issuer)
     _told(svc, "accounts.membership.removed", _membership())
-    _told(svc, "accounts.membership.added", _membership(), occurred_at=datetime.now(timezone.utc) - timedelta(seconds=2))
+    _told(svc, "accounts.membership.added", _membership(), occurred_at=datetime.now(UTC) - timedelta(seconds=2))
     refused = _register(svc, token)
     assert refused.status_code == 403 and refused.json["code"] == "membership_changed"
 

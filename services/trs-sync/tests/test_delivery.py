@@ -1,14 +1,14 @@
 """Induction status changes from inductions reach TRS as TRS expects: newest wins, once; refusals go to people."""
 import json
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pika
 
 from ecf_shared.bus import amqp
 
 EVENT = "inductions.induction.status_changed"
-T0 = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 
 
 AB = {"type": "appropriate_body_user", "user_id": "ab-user-1"}

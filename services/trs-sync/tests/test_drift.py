@@ -2,7 +2,7 @@
 rules, published once, and the reader keeps to TRS's batch size, our rate limit and the circuit breaker."""
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 import requests
@@ -19,7 +19,7 @@ from trs_sync.rate_limit import SharedRateLimit
 DRIFT = "trs-sync.induction.changed_in_trs"
 DOB = "1990-05-17"
 START = date(2026, 9, 1)
-RECENTLY = datetime.now(timezone.utc).date() - timedelta(days=5)
+RECENTLY = datetime.now(UTC).date() - timedelta(days=5)
 
 
 def console_edit(standin, trn: str, status: str, **fields) -> None:
@@ -50,7 +50,7 @@ def in_progress(svc, trs_standin, user_headers):
         assert svc.client.get(f"/teachers/{trn}?date_of_birth={DOB}", headers=user_headers).status_code == 200
         svc.send(EVENT, change(trn, "InProgress", start=START, old="RequiredToComplete"), actor=AB)
         if status == "Passed":
-            svc.send(EVENT, change(trn, "Passed", at=datetime.now(timezone.utc), start=START, completed=completed,
+            svc.send(EVENT, change(trn, "Passed", at=datetime.now(UTC), start=START, completed=completed,
                                    old="InProgress"), actor=AB)
         svc.consume()
         assert trs_standin.person(trn)["induction"]["status"] == status
@@ -84,7 +84,7 @@ def test_the_same_drift_is_not_published_twice_and_an_applied_exemption_ends_the
     assert (again.watched, again.permitted, again.manual_review) == (1, 0, 0)
     assert len(reported(svc)) == 1
 
-    svc.send(EVENT, change(trn, "Exempt", at=datetime.now(timezone.utc), old="InProgress", source="trs"))
+    svc.send(EVENT, change(trn, "Exempt", at=datetime.now(UTC), old="InProgress", source="trs"))
     svc.consume()  # inductions applied it: CPD's record is closed
     assert drift_check(svc).run().watched == 0
 
@@ -145,7 +145,7 @@ def seed_watched(svc, trs_standin, count: int) -> list[str]:
     with svc.db.engine.begin() as conn:
         conn.execute(insert(watched_teachers), [
             {"trn": t, "date_of_birth": date(1990, 5, 17), "cpd_status": "InProgress", "cpd_start_date": START,
-             "cpd_changed_at": datetime(2026, 9, 1, 9, tzinfo=timezone.utc), "watch_until": date.max} for t in trns])
+             "cpd_changed_at": datetime(2026, 9, 1, 9, tzinfo=UTC), "watch_until": date.max} for t in trns])
     return trns
 
 

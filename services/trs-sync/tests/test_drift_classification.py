@@ -1,5 +1,5 @@
 """Classifying drift with the edit rules, and which CPD states are watched (no database, no TRS)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
@@ -46,7 +46,7 @@ def sent(watched: WatchedTeacher, induction: Induction, at: datetime) -> None:
 
 def test_a_drift_is_reported_once_until_trs_is_back_in_line():
     watched = WatchedTeacher("1234567", date(1990, 5, 17))
-    sent(watched, IN_PROGRESS, datetime(2026, 9, 1, tzinfo=timezone.utc))
+    sent(watched, IN_PROGRESS, datetime(2026, 9, 1, tzinfo=UTC))
     exempt = Induction("Exempt")
     first = watched.compare(exempt, TODAY)
     assert (first.classification, first.cpd, first.trs) == ("permitted", IN_PROGRESS, exempt)
@@ -57,6 +57,6 @@ def test_a_drift_is_reported_once_until_trs_is_back_in_line():
 
 def test_an_older_delivery_does_not_replace_what_cpd_sent_last():
     watched = WatchedTeacher("1234567")
-    sent(watched, PASSED, datetime(2027, 2, 20, tzinfo=timezone.utc))
-    sent(watched, IN_PROGRESS, datetime(2026, 9, 1, tzinfo=timezone.utc))
+    sent(watched, PASSED, datetime(2027, 2, 20, tzinfo=UTC))
+    sent(watched, IN_PROGRESS, datetime(2026, 9, 1, tzinfo=UTC))
     assert watched.cpd == PASSED

@@ -1,12 +1,12 @@
 """What the in-flight import needs of trs-sync: many teachers found in TRS 500 at a time, and no PUT for an imported
 induction TRS already holds."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from sqlalchemy import text
 
 EVENT = "inductions.induction.status_changed"
-AT = datetime(2026, 9, 1, 9, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 IMPORT = {"type": "system", "name": "In-flight import"}
 
 

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 import requests
@@ -16,7 +16,7 @@ from trs_sync.circuit_breaker import CircuitBreaker
 from trs_sync.domain import limits
 from trs_sync.rate_limit import SharedRateLimit, Throttled
 
-T0 = datetime(2026, 9, 1, 9, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, 9, tzinfo=UTC)
 COOL, PROBE = timedelta(seconds=10), timedelta(seconds=60)
 
 

@@ -1,6 +1,6 @@
 """The sync log and the manual-handling queue are for DfE staff, a page at a time."""
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -15,7 +15,7 @@ def test_reads_need_staff(svc, token_issuer, user_headers):
 
 
 def test_sync_log_pages_newest_first_and_filters_by_trn(svc, trs_standin, staff_headers):
-    at = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    at = datetime(2026, 9, 1, tzinfo=UTC)
     for trn in ("1234567", "2345678", "3456789"):
         trs_standin.seed(trn)
         svc.send("inductions.induction.status_changed", {

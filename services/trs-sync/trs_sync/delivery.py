@@ -3,7 +3,7 @@ rate limit; every attempt in the sync log, every refusal in the manual-handling 
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import func, select
 
@@ -92,7 +92,7 @@ class Gateway:
             self.breaker.failed()  # whatever happened, a half-open probe must not stay claimed for ever
             raise
         self.breaker.succeeded()
-        DELIVERY_SECONDS.observe(max(0.0, (datetime.now(timezone.utc) - change.changed_at).total_seconds()))
+        DELIVERY_SECONDS.observe(max(0.0, (datetime.now(UTC) - change.changed_at).total_seconds()))
         return self._settle(uow, change, settled, attempt("delivered"))
 
     def _hand_over(self, uow, change, settled, entry: SyncLogEntry, item: ManualHandlingItem | None) -> SyncLogEntry:

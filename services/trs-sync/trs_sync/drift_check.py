@@ -6,8 +6,8 @@ import json
 import threading
 import time
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
-from typing import Callable
+from datetime import date, datetime, UTC
+from collections.abc import Callable
 
 from sqlalchemy import text
 
@@ -59,10 +59,10 @@ class DriftCheck:
     producer: str = "trs-sync"
     batch_size: int = trs.MAX_FIND_PERSONS
     sleep: Callable[[float], None] = time.sleep
-    today: Callable[[], date] = lambda: datetime.now(timezone.utc).date()
+    today: Callable[[], date] = lambda: datetime.now(UTC).date()
 
     @classmethod
-    def from_settings(cls, settings: TrsSyncSettings, db: Database) -> "DriftCheck":
+    def from_settings(cls, settings: TrsSyncSettings, db: Database) -> DriftCheck:
         from trs_sync.handlers import circuit_from
 
         return cls(db, trs.TrsClient.from_settings(settings, db), circuit_from(settings, db),
@@ -79,7 +79,7 @@ class DriftCheck:
                 log.info("drift_check_skipped", reason="another runner holds the lock")
                 return Summary(ran=False)
             try:
-                started_at = datetime.now(timezone.utc)
+                started_at = datetime.now(UTC)
                 summary = self._run()
                 conn.execute(text("insert into drift_check_runs (started_at, finished_at, summary) "
                                   "values (:started_at, now(), cast(:summary as jsonb))"),
@@ -171,7 +171,7 @@ class DriftCheck:
             uow.commit()
 
     def _report(self, uow: UnitOfWork, drift: Drift, summary: Summary) -> None:
-        detected_at = datetime.now(timezone.utc)
+        detected_at = datetime.now(UTC)
         event = uow.publish(EVENT, {"trn": drift.trn, "cpd": asdict(drift.cpd), "trs": asdict(drift.trs),
                                     "classification": drift.classification, "rule": drift.rule,
                                     "detected_at": detected_at})

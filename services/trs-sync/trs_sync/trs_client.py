@@ -5,7 +5,7 @@ do not (the bus consumer's retry queues back off for them).
 """
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date, UTC
 from urllib.parse import urljoin
 
 import requests
@@ -74,7 +74,7 @@ class TrsClient:
                                      "Accept": "application/json"})
 
     @classmethod
-    def from_settings(cls, settings: TrsSyncSettings, db) -> "TrsClient":
+    def from_settings(cls, settings: TrsSyncSettings, db) -> TrsClient:
         """The client every process makes: TRS's rate limit is counted with every other process's, in `db`."""
         return cls(settings.trs_api_url, api_key=settings.trs_api_key, api_version=settings.trs_api_version,
                    timeout=settings.trs_timeout_seconds, bucket=SharedRateLimit(db, settings.trs_rate_limit_per_minute))
@@ -151,7 +151,7 @@ def cpd_induction_body(change: StatusChange) -> dict:
         body["startDate"] = induction.start_date.isoformat()
     if induction.completed_date is not None:
         body["completedDate"] = induction.completed_date.isoformat()
-    modified_on = change.changed_at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    modified_on = change.changed_at.astimezone(UTC).isoformat(timespec="microseconds")
     body["modifiedOn"] = modified_on.replace("+00:00", "Z")
     return body
 

@@ -56,7 +56,7 @@ class Principal:
                           organisation_id=organisation_id)
 
     @classmethod
-    def from_claims(cls, claims: dict, token: str | None = None) -> "Principal":
+    def from_claims(cls, claims: dict, token: str | None = None) -> Principal:
         acting_for = claims.get("acting_for") or {}
         return cls(
             user_id=str(claims["sub"]),

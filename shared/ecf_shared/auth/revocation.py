@@ -15,7 +15,7 @@ Reads keep working on the token until it expires.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, select
 
@@ -65,7 +65,7 @@ def stale_organisations(connection, principal: Principal, issued_at: int | float
     claimed = {m.organisation_id: m.role for m in principal.memberships}
     if not claimed:
         return frozenset()
-    since = datetime.fromtimestamp(issued_at, timezone.utc) - ISSUE_LEEWAY
+    since = datetime.fromtimestamp(issued_at, UTC) - ISSUE_LEEWAY
     rows = connection.execute(
         select(membership_copies.c.organisation_id, membership_copies.c.role)
         .where(membership_copies.c.user_id == principal.user_id,

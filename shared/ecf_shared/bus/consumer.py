@@ -22,8 +22,8 @@ import json
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import datetime, UTC
+from collections.abc import Callable
 
 import kombu
 from kombu.mixins import ConsumerProducerMixin
@@ -186,7 +186,7 @@ class Consumer(ConsumerProducerMixin):
             **origin, **(extra or {}),
             amqp.DLQ_REASON: reason[:2000],
             amqp.ATTEMPTS: attempts,
-            "x-ecf-dead-lettered-at": datetime.now(timezone.utc).isoformat(),
+            "x-ecf-dead-lettered-at": datetime.now(UTC).isoformat(),
         })
 
     def _republish(self, message, queue: str, extra_headers: dict) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Type
 
 from marshmallow import Schema
 
@@ -18,7 +17,7 @@ class Contract:
     version: int
     producer: str
     consumers: tuple[str, ...]
-    schema: Type[Schema]
+    schema: type[Schema]
     description: str
     # The data fields (entity ids) naming what the event changes: its occurred_at is then a per-entity clock that
     # read copies order by (ecf_shared.ordering).

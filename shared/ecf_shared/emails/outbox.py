@@ -3,9 +3,9 @@ is sent (by the worker's EmailSender) however long GOV.UK Notify takes to come b
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
@@ -50,4 +50,4 @@ def _england():
     try:
         return ZoneInfo("Europe/London")
     except ZoneInfoNotFoundError:  # no time zone database on this machine: UTC is at most an hour out
-        return timezone.utc
+        return UTC

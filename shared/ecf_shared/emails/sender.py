@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import psycopg
 from notifications_python_client import NotificationsAPIClient
@@ -74,7 +74,7 @@ class EmailSender:
         self._after_send = after_send  # fault-injection hook for tests: runs between Notify's answer and the mark
 
     @classmethod
-    def from_settings(cls, settings: EmailSettings, db: Database) -> "EmailSender":
+    def from_settings(cls, settings: EmailSettings, db: Database) -> EmailSender:
         client = NotificationsAPIClient(settings.notify_api_key, base_url=settings.notify_base_url,
                                         timeout=settings.notify_timeout_seconds)
         return cls(db, client, settings.email_templates(), batch_size=settings.email_batch_size,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from decimal import Decimal
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -106,7 +106,7 @@ def new_event(event_type: str, data: dict, *, producer: str, actor: Actor | dict
         event_id=str(uuid.uuid4()),
         type=event_type,
         version=contract.version,
-        occurred_at=occurred_at or datetime.now(timezone.utc),
+        occurred_at=occurred_at or datetime.now(UTC),
         producer=producer,
         correlation_id=correlation.current(),
         actor=_actor(actor),

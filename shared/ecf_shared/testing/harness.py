@@ -1,9 +1,8 @@
 """Helpers for integration tests: run a service's relay and consumer in-process, briefly and boundedly."""
 from __future__ import annotations
 
-import socket
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import text
 
@@ -21,7 +20,7 @@ def declare_topology(amqp_url: str, retry_delays=(0.05, 0.1)) -> None:
 def _poll(connection, seconds: float) -> None:
     try:
         connection.drain_events(timeout=seconds)
-    except socket.timeout:
+    except TimeoutError:
         pass
 
 

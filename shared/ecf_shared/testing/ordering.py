@@ -10,8 +10,9 @@ from __future__ import annotations
 import uuid
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import datetime, timedelta, UTC
+from typing import Any
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
@@ -45,7 +46,7 @@ def run(svc, case: OrderingCase, consume: Callable[[], None] | None = None) -> A
     """Deliver the case's events (the given ones, the newer, then the older), each handled before the next is sent;
     returns what the service then shows."""
     consume = consume or svc.consume
-    newer_at = datetime.now(timezone.utc)
+    newer_at = datetime.now(UTC)
     older_at = newer_at - timedelta(minutes=1)
     deliveries = [*((d, older_at - timedelta(minutes=len(case.given) - i)) for i, d in enumerate(case.given)),
                   (case.newer, newer_at), (case.older, older_at)]

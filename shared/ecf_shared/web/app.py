@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask, g, request
 from werkzeug.exceptions import UnsupportedMediaType

@@ -53,7 +53,7 @@ def check_request() -> None:
     """Raises the 400/404/422 a hostile request gets; schemas validate the rest."""
     if request.is_json and request.content_length != 0:
         request.get_json(silent=True)  # parsed (and cached) by GuardedJSONProvider; malformed JSON is the view's
-    for name, value in (request.view_args or {}).items():
+    for value in (request.view_args or {}).values():
         if isinstance(value, str) and not storable.storable_text(value):
             raise NotFound("Nothing was found at this address.")
     unstorable = unstorable_values(request.args, request.form)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from standin_kit import coerce as coerce_settings, csv, flag
 
@@ -35,7 +35,7 @@ class Settings:
         return self.api_secret or self.client_secret
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         key = env.get("DSI_SIGNING_KEY", "")
         if not key and env.get("DSI_SIGNING_KEY_FILE"):
@@ -55,6 +55,6 @@ class Settings:
         )
 
     @classmethod
-    def coerce(cls, settings: "Settings | Mapping | None") -> "Settings":
+    def coerce(cls, settings: Settings | Mapping | None) -> Settings:
         """Accept a Settings, a mapping of Settings fields (for tests), or None (env)."""
         return coerce_settings(cls, settings, from_env=cls.from_env, tuples=("redirect_uris",))

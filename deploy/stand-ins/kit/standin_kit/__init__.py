@@ -7,7 +7,7 @@ import importlib.util
 import os
 import sys
 from dataclasses import fields
-from typing import Callable
+from collections.abc import Callable
 
 
 def run(package: str, default_port: int, argv: list[str] | None = None) -> None:
@@ -26,7 +26,7 @@ def run(package: str, default_port: int, argv: list[str] | None = None) -> None:
         os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-b", f"{args.host}:{args.port}", "-w", "1",
                                   "--threads", str(args.threads), "--timeout", "300", "--graceful-timeout", "5",
                                   "--no-control-socket", factory])
-    create_app = getattr(importlib.import_module(f"{package}.app"), "create_app")
+    create_app = importlib.import_module(f"{package}.app").create_app
     create_app().run(host=args.host, port=args.port, threaded=True)
 
 

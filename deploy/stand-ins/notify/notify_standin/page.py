@@ -44,7 +44,8 @@ a { color: #1d70b8; }
   <h2 id="email-{{ email.id }}">{{ email.subject }}</h2>
   <dl>
     <dt>To</dt><dd>{{ email.email_address }}</dd>
-    <dt>Sent</dt><dd><time datetime="{{ email.created_at.isoformat() }}">{{ email.created_at.strftime("%-d %B %Y, %H:%M:%S UTC") }}</time></dd>
+    <dt>Sent</dt>
+    <dd><time datetime="{{ email.created_at.isoformat() }}">{{ email.created_at.strftime("%-d %B %Y, %H:%M:%S UTC") }}</time></dd>
     <dt>Template</dt><dd>{{ email.template_name }}</dd>
     {% if email.reference %}<dt>Reference</dt><dd>{{ email.reference }}</dd>{% endif %}
   </dl>

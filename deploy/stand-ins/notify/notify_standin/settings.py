@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from standin_kit import coerce as coerce_settings, csv, flag
 
@@ -29,7 +29,7 @@ class Settings:
     default_fault_seconds: float = 30.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
             api_keys=csv(env.get("NOTIFY_STANDIN_API_KEYS")) or (LOCAL_API_KEY,),
@@ -43,6 +43,6 @@ class Settings:
         )
 
     @classmethod
-    def coerce(cls, settings: "Settings | Mapping | None") -> "Settings":
+    def coerce(cls, settings: Settings | Mapping | None) -> Settings:
         """Accept a Settings, a mapping of Settings fields (for tests), or None (env)."""
         return coerce_settings(cls, settings, from_env=cls.from_env, tuples=("api_keys", "test_api_keys"))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # Notify's
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def fmt(moment: datetime | None) -> str | None:
-    return moment.astimezone(timezone.utc).strftime(DATETIME_FORMAT) if moment else None
+    return moment.astimezone(UTC).strftime(DATETIME_FORMAT) if moment else None
 
 
 @dataclass

@@ -159,7 +159,7 @@ def test_missing_personalisation_is_named(url, notify):
 
 def test_an_invalid_email_address_and_schema_errors_are_validation_errors(url, notify):
     for address in ("not-an-email", "two@@example.com", "a@localhost", "a..b@example.com", "a@example.c0m"):
-        assert refusal(lambda: notify.send_email_notification(address, INVITATION, personalisation=INVITED)) == (
+        assert refusal(lambda address=address: notify.send_email_notification(address, INVITATION, personalisation=INVITED)) == (
             400, [{"error": "ValidationError", "message": "email_address Not a valid email address"}]), address
     assert refusal(lambda: notify.send_email_notification("a@oakfield.example", "nope")) == (
         400, [{"error": "ValidationError", "message": "template_id is not a valid UUID"}])

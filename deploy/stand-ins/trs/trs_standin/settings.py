@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from standin_kit import coerce as coerce_settings, csv, flag
 
@@ -30,7 +30,7 @@ class Settings:
         return frozenset(self.api_keys) | frozenset(self.readonly_keys)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         api_keys = csv(env.get("TRS_API_KEYS")) or DEFAULT_API_KEYS
         versions = csv(env.get("TRS_SUPPORTED_VERSIONS")) or DEFAULT_SUPPORTED_VERSIONS
@@ -44,6 +44,6 @@ class Settings:
         )
 
     @classmethod
-    def coerce(cls, settings: "Settings | Mapping | None") -> "Settings":
+    def coerce(cls, settings: Settings | Mapping | None) -> Settings:
         """Accept a Settings, a mapping of Settings fields (for tests), or None (env)."""
         return coerce_settings(cls, settings, from_env=cls.from_env, tuples=("api_keys", "readonly_keys", "supported_versions"))

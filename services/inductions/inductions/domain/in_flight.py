@@ -184,7 +184,7 @@ def check_periods(periods: list[LegacyPeriod]) -> list[tuple[int, Problem]]:
     if len({p.date_of_birth for p in periods}) > 1:
         return [(p.line, Problem("date_of_birth_differs")) for p in periods]
     ordered = sorted(periods, key=lambda p: (p.started_on, p.line))
-    for earlier, later in zip(ordered, ordered[1:]):
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
         if earlier.finished_on is None or later.started_on <= earlier.finished_on:
             problems.append((later.line, Problem(
                 "overlapping_periods", f"{REASONS['overlapping_periods']} It overlaps line {earlier.line}.")))

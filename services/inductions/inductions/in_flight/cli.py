@@ -8,7 +8,6 @@ import argparse
 import csv
 import json
 import os
-import sys
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

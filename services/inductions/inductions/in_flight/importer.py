@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
-from typing import Callable
+from datetime import date, datetime, UTC
+from collections.abc import Callable
 
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -245,7 +245,7 @@ def _cells(grouped: Grouped, teacher: Teacher):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 _LOCK = text("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(cast(:keys as text[])) as k")

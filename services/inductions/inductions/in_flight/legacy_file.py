@@ -11,7 +11,8 @@ import sqlite3
 import tempfile
 import uuid
 from collections.abc import Iterator
-from typing import BinaryIO, Callable
+from typing import BinaryIO
+from collections.abc import Callable
 
 from inductions.domain.in_flight import COLUMNS, Problem, is_uuid, normalise_name, read_trn
 

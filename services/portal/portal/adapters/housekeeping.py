@@ -1,7 +1,7 @@
 """The portal worker's one job: delete sessions that have ended and form tokens no replay can still present."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import delete, or_
 
@@ -17,7 +17,7 @@ class Housekeeping:
         self.interval = interval_seconds
 
     def run_once(self) -> dict:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         with self.db.engine.begin() as conn:
             ended = conn.execute(delete(sessions).where(or_(sessions.c.idle_expires_at <= now,
                                                             sessions.c.expires_at <= now))).rowcount

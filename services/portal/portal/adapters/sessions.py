@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import delete, select, update
@@ -27,7 +27,7 @@ def hash_id(sid: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class ServerSession(CallbackDict, SessionMixin):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import datetime, timedelta, UTC
+from collections.abc import Callable
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -22,7 +22,7 @@ REFRESH_MARGIN = timedelta(seconds=30)
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Tokens:
         return self.access_expires_at - REFRESH_MARGIN > _now()
 
     @classmethod
-    def from_answer(cls, answer: dict, refresh_token: str | None = None) -> "Tokens":
+    def from_answer(cls, answer: dict, refresh_token: str | None = None) -> Tokens:
         """From accounts' token answer (a refresh token only when it rotated one)."""
         return cls(access_token=answer["access_token"], refresh_token=answer.get("refresh_token") or refresh_token,
                    access_expires_at=_now() + timedelta(seconds=int(answer.get("expires_in", 300))))

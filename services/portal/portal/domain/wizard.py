@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import datetime, UTC
+from collections.abc import Callable
 
 CHECK_ANSWERS = "check-answers"
 
@@ -78,10 +78,10 @@ class Run:
     answers: dict = field(default_factory=dict)
     confirm_token: str | None = None
     result: dict | None = None
-    started_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat())
+    started_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Run":
+    def from_dict(cls, data: dict) -> Run:
         return cls(**data)
 
     def to_dict(self) -> dict:

@@ -41,7 +41,7 @@ class WorkingContext:
     organisations: tuple[Organisation, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "WorkingContext":
+    def from_dict(cls, data: dict) -> WorkingContext:
         return cls(**{**data, "organisations": tuple(Organisation(**o) for o in data.get("organisations", ()))})
 
     def to_dict(self) -> dict:

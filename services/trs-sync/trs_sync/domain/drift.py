@@ -7,7 +7,7 @@ that CPD may still correct it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from ecf_shared import induction_transitions as transitions
 from ecf_shared import edit_rules
@@ -20,7 +20,7 @@ DATE_FIELDS = ("start_date", "completed_date")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def closes_the_record(induction: Induction) -> bool:

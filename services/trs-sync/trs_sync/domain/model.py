@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from ecf_shared import edit_rules
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class StatusChange:
         return self.trs_held == self.induction
 
     @classmethod
-    def from_event(cls, event) -> "StatusChange":
+    def from_event(cls, event) -> StatusChange:
         data = event.data
         change = cls(event_id=event.event_id, trn=data["trn"],
                      induction=Induction(data["new_status"], data["start_date"], data["completed_date"]),
@@ -71,7 +71,7 @@ class StatusChange:
         return change
 
     @classmethod
-    def from_item(cls, item: "ManualHandlingItem") -> "StatusChange":
+    def from_item(cls, item: ManualHandlingItem) -> StatusChange:
         return cls(event_id=item.event_id, trn=item.trn,
                    induction=Induction(item.status, item.start_date, item.completed_date),
                    changed_at=item.changed_at, source="cpd", old_status=item.old_status or "None",
@@ -118,7 +118,7 @@ class ManualHandlingItem:
     id: int | None = None
 
     @classmethod
-    def for_change(cls, change: StatusChange, error_code: str | None, detail: str) -> "ManualHandlingItem":
+    def for_change(cls, change: StatusChange, error_code: str | None, detail: str) -> ManualHandlingItem:
         induction = change.induction
         return cls(trn=change.trn, event_id=change.event_id, status=induction.status,
                    start_date=induction.start_date, completed_date=induction.completed_date,
@@ -126,7 +126,7 @@ class ManualHandlingItem:
                    old_status=change.old_status, actor_type=change.actor, appeal_lodged_on=change.appeal_lodged_on)
 
     @classmethod
-    def for_drift(cls, event_id: str, drift, detected_at: datetime) -> "ManualHandlingItem":
+    def for_drift(cls, event_id: str, drift, detected_at: datetime) -> ManualHandlingItem:
         trs, cpd = drift.trs, drift.cpd
         return cls(trn=drift.trn, event_id=event_id, status=trs.status, start_date=trs.start_date,
                    completed_date=trs.completed_date, changed_at=detected_at, error_code=drift.rule,
@@ -171,7 +171,7 @@ class Delivery:
     delivered_at: datetime = field(default_factory=_now)  # when it was settled
 
     @classmethod
-    def first(cls, change: StatusChange, outcome: str) -> "Delivery":
+    def first(cls, change: StatusChange, outcome: str) -> Delivery:
         settled = cls(trn=change.trn, changed_at=change.changed_at, event_id=change.event_id,
                       status=change.induction.status, outcome=outcome)
         settled.record(change, outcome)

@@ -7,7 +7,7 @@ return to check answers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from flask import abort, redirect, request, url_for
 from werkzeug.wrappers import Response
