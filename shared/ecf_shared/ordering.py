@@ -47,11 +47,7 @@ def stamp_many(session: Session, events: list[list[str]]) -> list[datetime]:
     `stamp` would give them one by one, in three statements however many there are (a bulk job's batch)."""
     ids = sorted({i for entity_ids in events for i in entity_ids})  # one lock order: two writers never deadlock
     now = session.execute(select(func.clock_timestamp())).scalar_one()
-    statement = insert(entity_clocks).values([{"entity_id": i, "last_at": now - _TICK} for i in ids])
-    # The update with its own value takes the row lock an existing clock needs: held until commit.
-    last = dict(session.execute(statement.on_conflict_do_update(
-        index_elements=[entity_clocks.c.entity_id], set_={"last_at": entity_clocks.c.last_at})
-        .returning(entity_clocks.c.entity_id, entity_clocks.c.last_at)).all())
+    last = dict(session.execute(_TAKE_CLOCKS, {"ids": ids, "floor": now - _TICK}).all())
     stamps = []
     for entity_ids in events:
         at = max([now, *(last[i] + _TICK for i in entity_ids)])
@@ -61,6 +57,11 @@ def stamp_many(session: Session, events: list[list[str]]) -> list[datetime]:
     return stamps
 
 
+# One statement text whatever the number of entities (arrays, not a VALUES row each), so a bulk job's batches of every
+# size share one compiled statement. The update with its own value takes the row lock an existing clock needs.
+_TAKE_CLOCKS = text("insert into entity_clocks (entity_id, last_at) select k, :floor from unnest(cast(:ids as text[])) "
+                    "as k on conflict (entity_id) do update set last_at = entity_clocks.last_at "
+                    "returning entity_id, last_at")
 _SET_CLOCKS = text("update entity_clocks set last_at = v.at from unnest(cast(:ids as text[]), "
                    "cast(:ats as timestamptz[])) as v(id, at) where entity_clocks.entity_id = v.id")
 
