@@ -4,8 +4,8 @@ disk), and TRS calls made against the shared rate limit's bound.
     .venv/bin/python bench/import_in_flight.py [--rows 100000 --small 25000]
 
 Runs on a private database (on DATABASE_URL's server) with the real trs-sync web app and the TRS stand-in on loopback
-ports chosen by the OS (BENCH_PROFILE="-m cProfile -o FILE" profiles the import); each import is `python -m inductions import-in-flight` in its own process, whose peak
-resident memory is read from the kernel (wait4). Writes bench/results/import_in_flight.json.
+ports chosen by the OS (BENCH_PROFILE="-m cProfile -o FILE" profiles the import); each import is
+`python -m inductions import-in-flight` in its own process, whose peak resident memory is read from the kernel (wait4). Writes bench/results/import_in_flight.json.
 """
 from __future__ import annotations
 
@@ -65,7 +65,8 @@ def run_import(env: dict, path: str, mapping: str) -> tuple[dict, float, int]:
     """(summary, seconds, peak RSS in KiB) of one import in its own process."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *os.environ.get("BENCH_PROFILE", "").split(), "-m", "inductions", "import-in-flight", path, "--mapping", mapping,
+        profile = os.environ.get("BENCH_PROFILE", "").split()
+        proc = subprocess.Popen([sys.executable, *profile, "-m", "inductions", "import-in-flight", path, "--mapping", mapping,
                                  "--json"], env=env, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory, not the largest child's so far
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import replace
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -33,25 +34,32 @@ class UnitOfWork:
         """Validate against the event's contract and write it to the outbox in this transaction."""
         ordered_by = contract_for(event_type).ordered_by
         entities = [str(data[f]) for f in ordered_by if data.get(f) is not None]
+        if self._held is not None:  # stamped with the rest of the batch on the way out of in_bulk
+            event = new_event(event_type, data, producer=self.producer, actor=actor)
+            self._held.append((event, entities))
+            return event
         occurred_at = ordering.stamp(self.session, entities) if entities else None
         event = new_event(event_type, data, producer=self.producer, actor=actor, occurred_at=occurred_at)
-        if self._held is not None:
-            self._held.append(event)
-        else:
-            outbox.add(self.session, event)
+        outbox.add(self.session, event)
         self.events.append(event)
         return event
 
     @contextmanager
     def in_bulk(self):
-        """For a bulk job: events published inside are written to the outbox in one statement on the way out, and
-        the session does not flush before each of them (one round trip per batch, not per event)."""
+        """For a bulk job: events published inside are stamped (ecf_shared.ordering) and written to the outbox on
+        the way out, a few statements for the whole batch, and the session does not flush before each of them (a
+        few round trips per batch, not per event). Inside, `publish` returns the event before its stamp;
+        `self.events` has them stamped once the block ends."""
         self._held = []
         try:
             with self.session.no_autoflush:
                 yield self
             self.session.flush()
-            outbox.add_all(self.session, self._held)
+            ordered = [entities for _, entities in self._held if entities]
+            stamps = iter(ordering.stamp_many(self.session, ordered) if ordered else [])
+            events = [replace(e, occurred_at=next(stamps)) if entities else e for e, entities in self._held]
+            outbox.add_all(self.session, events)
+            self.events.extend(events)
         finally:
             self._held = None
 

@@ -127,6 +127,28 @@ def test_an_event_is_stamped_past_every_entity_it_names(db):
     assert first.occurred_at < both.occurred_at and late < both.occurred_at
 
 
+def test_a_bulk_batch_stamps_its_events_as_one_by_one_would(db):
+    """UnitOfWork.in_bulk stamps the batch at once: each entity's stamps still rise in publishing order, past its
+    clock, and the clock ends at the last of them, so the next event about it comes after."""
+    thing, other = str(uuid.uuid4()), str(uuid.uuid4())
+    ahead = datetime.now(UTC) + timedelta(hours=1)
+    with db.session_factory() as session:
+        session.execute(ordering.entity_clocks.insert().values(entity_id=other, last_at=ahead))
+        session.commit()
+    with UnitOfWork(db, producer="bustest") as uow:
+        with uow.in_bulk():
+            for data in ({"thing_id": thing}, {"thing_id": thing, "other_id": other}, {"thing_id": thing}):
+                uow.publish("bustest.thing.reordered", data)
+        first, both, last = (e.occurred_at for e in uow.events)
+        uow.commit()
+    with db.engine.connect() as conn:
+        bodies = conn.execute(text("select body from outbox where body->'data'->>'thing_id' = :t order by id"),
+                              {"t": thing}).scalars().all()
+    assert [b["occurred_at"] for b in bodies] == [t.isoformat() for t in (first, both, last)]
+    assert first < both < last and ahead < both
+    assert _stamp_and_commit(db, thing) > last and _stamp_and_commit(db, other) > both
+
+
 def test_every_consuming_service_has_an_ordering_case_for_each_event_it_consumes():
     """The cases are in each service's tests/test_ordering.py; its tests from ordering.tests fail for a missing one."""
     for service in contracts.consumers():

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, UTC
 from decimal import Decimal
+from functools import cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -44,7 +45,7 @@ class Event:
     data: dict = field(default_factory=dict)
 
     def to_message(self) -> dict:
-        return EnvelopeSchema().dump(self)
+        return _schema(EnvelopeSchema).dump(self)
 
 
 class ActorSchema(Schema):
@@ -71,6 +72,12 @@ class EnvelopeSchema(Schema):
     data = fields.Dict(required=True)
 
 
+@cache
+def _schema(schema: type[Schema]) -> Schema:
+    """One instance per envelope schema, as `Contract.validator` is for payloads."""
+    return schema()
+
+
 def _json_default(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
@@ -89,7 +96,7 @@ def _actor(value: Actor | dict | None) -> Actor:
         return SYSTEM
     if isinstance(value, Actor):
         return value
-    return Actor(**ActorSchema().load(value))
+    return Actor(**_schema(ActorSchema).load(value))
 
 
 def new_event(event_type: str, data: dict, *, producer: str, actor: Actor | dict | None = None,
@@ -100,7 +107,7 @@ def new_event(event_type: str, data: dict, *, producer: str, actor: Actor | dict
     contract = contract_for(event_type)
     if contract.producer != producer:
         raise ValueError(f"{producer} may not publish {event_type}; its producer is {contract.producer}")
-    schema = contract.schema()
+    schema = contract.validator
     normalised = schema.dump(schema.load(jsonable(data)))
     return Event(
         event_id=str(uuid.uuid4()),
@@ -128,7 +135,7 @@ def decode(body: bytes | str | dict) -> Event:
     if not isinstance(raw, dict):
         raise DecodeError("body is not a JSON object")
     try:
-        envelope = EnvelopeSchema().load(raw, unknown=EXCLUDE)
+        envelope = _schema(EnvelopeSchema).load(raw, unknown=EXCLUDE)
     except ValidationError as exc:
         raise DecodeError(f"invalid envelope: {exc.messages}") from exc
     try:
@@ -138,7 +145,7 @@ def decode(body: bytes | str | dict) -> Event:
     if envelope["version"] > contract.version:
         raise DecodeError(f"{envelope['type']} version {envelope['version']} is newer than this consumer knows ({contract.version})")
     try:
-        data = contract.schema().load(envelope["data"])
+        data = contract.validator.load(envelope["data"])
     except ValidationError as exc:
         raise DecodeError(f"invalid data for {envelope['type']}: {exc.messages}") from exc
     return Event(

@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, UTC
+from datetime import date
 from collections.abc import Callable
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert
 
 from ecf_shared.db import Database
 from ecf_shared.events.envelope import Actor, jsonable
@@ -155,10 +154,8 @@ class InFlightImport:
                     if self._write_one(uow, teacher, records.get(teacher.trn), marks.get(teacher.trn), grouped,
                                        summary):
                         written[teacher.trn] = rules.fingerprint(teacher.periods)
-                if written:
-                    stmt = insert(in_flight_imports).values([{"trn": t, "fingerprint": f} for t, f in written.items()])
-                    uow.session.execute(stmt.on_conflict_do_update(index_elements=["trn"], set_={
-                        "fingerprint": stmt.excluded.fingerprint, "updated_at": _now()}))
+                if written:  # arrays, not a VALUES row each: one cached statement whatever the batch's size
+                    uow.session.execute(_MARK, {"trns": list(written), "fingerprints": list(written.values())})
             if self.dry_run:
                 uow.rollback()
             else:
@@ -244,8 +241,7 @@ def _cells(grouped: Grouped, teacher: Teacher):
         yield line, json.loads(cells)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
+_MARK = text("insert into in_flight_imports (trn, fingerprint) select * from unnest(cast(:trns as text[]), "
+             "cast(:fingerprints as text[])) on conflict (trn) do update set fingerprint = excluded.fingerprint, "
+             "updated_at = now()")
 _LOCK = text("select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(cast(:keys as text[])) as k")
