@@ -5,7 +5,8 @@ disk), and TRS calls made against the shared rate limit's bound.
 
 Runs on a private database (on DATABASE_URL's server) with the real trs-sync web app and the TRS stand-in on loopback
 ports chosen by the OS (BENCH_PROFILE="-m cProfile -o FILE" profiles the import); each import is
-`python -m inductions import-in-flight` in its own process, whose peak resident memory is read from the kernel (wait4). Writes bench/results/import_in_flight.json.
+`python -m inductions import-in-flight` in its own process, whose peak resident memory is read from the kernel
+(wait4). Writes bench/results/import_in_flight.json.
 """
 from __future__ import annotations
 
