@@ -8,7 +8,7 @@ import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ecf_shared import edit_rules
 from ecf_shared.errors import AppError
@@ -78,8 +78,17 @@ def changes_of(svc, trn: str) -> list[dict]:
     return [e for e in svc.outbox_events("inductions.induction.status_changed") if e["data"]["trn"] == trn]
 
 
+def _date(value: str | None) -> date | None:
+    """A date as the outbox holds it (ISO text), as the consumers read it."""
+    return date.fromisoformat(value) if value else None
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(step, min_size=1, max_size=12))
+@example(steps=[("claim", ABS[0], 0, "dismissed"), ("fail", ABS[0], 10, "dismissed"),
+                ("lodge_appeal", ABS[0], 5, "dismissed"), ("decide_appeal", ABS[0], 5, "upheld_continue")])
+@example(steps=[("claim", ABS[0], 0, "dismissed"), ("fail", ABS[0], 10, "dismissed"),
+                ("lodge_appeal", ABS[0], 5, "dismissed"), ("decide_appeal", ABS[0], 5, "upheld_replace")])
 def test_every_published_change_is_permitted_and_trs_ends_with_cpds_status(svc, steps):
     trn = next(TRNS)
     today = START
@@ -96,13 +105,13 @@ def test_every_published_change_is_permitted_and_trs_ends_with_cpds_status(svc, 
             proposal = edit_rules.Proposal(
                 field="status", actor=edit_rules.EVENT_ACTORS.get(change["actor"]["type"], "system"),
                 state=data["old_status"] or "None", change=data["new_status"], today=today,
-                outcome_on=settled_completed, appeal_lodged_on=data.get("appeal_lodged_on") or settled_completed,
-                completed_date=data["completed_date"] and date.fromisoformat(data["completed_date"]))
+                outcome_on=settled_completed, appeal_lodged_on=_date(data.get("appeal_lodged_on")) or settled_completed,
+                completed_date=_date(data["completed_date"]))
             verdict = edit_rules.evaluate(proposal)
             assert verdict.outcome == "allowed", (action, data, verdict)
             if data["new_status"] in edit_rules.CPD_SENDABLE_STATUSES:  # what trs-sync sends; Exempt goes by the console
                 trs_status = data["new_status"]
-                settled_completed = data["completed_date"] and date.fromisoformat(data["completed_date"])
+                settled_completed = _date(data["completed_date"])
         seen = len(changes_of(svc, trn))
     with UnitOfWork(svc.db, producer="inductions") as uow:
         induction = uow.session.query(Induction).filter_by(trn=trn).first()
