@@ -8,9 +8,9 @@ from ecf_shared.errors import Forbidden
 from ecf_shared.induction_transitions import TRANSITIONS
 from ecf_shared.web.app import context
 from ecf_shared.web.auth import current_principal
-from inductions import commands, school_ects
+from inductions import ab_ects, commands, school_ects
 from inductions.domain.audit import ManualHandlingItem
-from inductions.domain.model import APPEAL_DECISIONS, Induction, InductionPeriod
+from inductions.domain.model import APPEAL_DECISIONS
 from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
 from inductions.views import AppealSchema, ExtensionSchema, InductionSchema, induction_view
 
@@ -101,8 +101,10 @@ class PageQuerySchema(Schema):
 
 
 class EctsQuerySchema(AppropriateBodySchema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    status = fields.String(load_default="all", validate=validate.OneOf(ab_ects.STATUSES), metadata={
+        "description": "open: my appropriate body has an open period; closed: all of its periods are finished"})
+    q = fields.String(load_default=None, validate=[validate.Length(max=100), NO_NUL],
+                      metadata={"description": "a TRN (7 digits, exact) or part of the name"})
 
 
 class SchoolEctsQuerySchema(Schema):
@@ -163,17 +165,17 @@ class Claims(MethodView):
 class Ects(MethodView):
     @blp.arguments(EctsQuerySchema, location="query")
     @blp.response(200, InductionSchema(many=True))
-    def get(self, query):
-        """ECTs my appropriate body has induction periods for (DfE staff: every ECT with a period)."""
-        scope = _scope(query.get("appropriate_body_id"))
+    @blp.paginate(page_size=100, max_page_size=1000)
+    def get(self, query, pagination_parameters):
+        """ECTs my appropriate bodies have induction periods for (hat: the acting one; blended: all mine, or one by
+        appropriate_body_id; DfE staff: every ECT with a period), open or closed, searched by name or TRN, by name,
+        a page at a time (X-Pagination header)."""
         with context().uow() as uow:
-            q = uow.session.query(Induction)
-            if not scope.everything:
-                q = q.filter(Induction.periods.any(InductionPeriod.appropriate_body_id.in_(scope.organisation_ids)))
-            else:
-                q = q.filter(Induction.periods.any())
-            rows = q.order_by(Induction.trn).limit(query["limit"]).offset(query["offset"]).all()
-            return [induction_view(i, None if scope.everything else scope.organisation_ids) for i in rows]
+            items, pagination_parameters.item_count = ab_ects.page(
+                uow, current_principal(), appropriate_body_id=query.get("appropriate_body_id"),
+                status=query["status"], search=query.get("q"), offset=pagination_parameters.first_item,
+                limit=pagination_parameters.page_size)
+            return items
 
 
 @blp.route("/schools/ects")
