@@ -37,6 +37,20 @@ class ClaimSchema(AppropriateBodySchema):
     training_programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
 
 
+class ClaimCheckSchema(AppropriateBodySchema):
+    trn = fields.String(required=True, validate=TRN)
+    date_of_birth = fields.Date(required=True)
+
+
+class TrsTeacherSchema(Schema):
+    trn = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    date_of_birth = fields.String(metadata={"description": "YYYY-MM-DD, as TRS holds it"})
+    qts_awarded_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD, as TRS holds it"})
+    induction_status = fields.Function(lambda record: (record.get("induction") or {}).get("status"))
+
+
 class OutcomeSchema(AppropriateBodySchema):
     outcome = fields.String(required=True, validate=validate.OneOf(("pass", "fail", "release")))
     finished_on = fields.Date(required=True)
@@ -159,6 +173,19 @@ class Claims(MethodView):
             induction = commands.claim(uow, caller, body, context().extras["teacher_lookup"], _today(),
                                        token=current_principal().token)
             return induction_view(induction, caller.scope)
+
+
+@blp.route("/claims/check", methods=["POST"])
+@blp.arguments(ClaimCheckSchema)
+@blp.response(200, TrsTeacherSchema)
+def check_claim(body):
+    """May my appropriate body claim this ECT now? TRS's record when it may; otherwise the refusal a claim would
+    get (teacher_not_found, induction_already_completed, prohibited_from_teaching, no_qts, already_claimed,
+    claimed_by_another_appropriate_body). Changes nothing."""
+    caller = _ab_caller(body)
+    with context().uow() as uow:
+        return commands.check_claim(uow, caller, body, context().extras["teacher_lookup"],
+                                    token=current_principal().token)
 
 
 @blp.route("/ects")
