@@ -151,6 +151,7 @@ def test_hat_then_blended_claim_fail_appeal_and_pass_reach_trs_in_order(people, 
     hana.goto(ada_url)
     record_outcome(hana, "fail", today, "2")
     hana.expect_text("Ada Lovelace's induction has been recorded as failed")
+    assert not hana.sees("<p class")  # the banner shows the message, not its markup
     assert hana.page.get_by_test_id("induction-status").inner_text() == "Failed"
     hana.click("Record an appeal against the fail")
     hana.expect_h1("Record an appeal")

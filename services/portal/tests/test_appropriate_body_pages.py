@@ -101,3 +101,15 @@ def test_terms_are_up_to_16_with_one_decimal_place():
     assert terms("five")[1] == "Number of terms must be a number, like 5.5"
     assert terms("16.5")[1] and terms("-1")[1] and terms("2.25")[1] and terms("NaN")[1]
     assert terms("0", minimum="0.1")[1] == "Number of terms must be between 0.1 and 16, with up to one decimal place"
+
+
+def test_the_banner_after_a_change_shows_the_message_as_a_heading_not_as_markup(app):
+    client = signed_in(app)
+    app.gateway.answers[("POST", "/inductions/ects/1234567/outcome")] = ADA
+    token = csrf(client, "/appropriate-body/teachers/1234567/outcome/pass")
+    response = client.post("/appropriate-body/teachers/1234567/outcome/pass", follow_redirects=True, data={
+        "csrf_token": token, "finished_on-day": "1", "finished_on-month": "10", "finished_on-year": "2026",
+        "number_of_terms": "1"})
+    assert ('<p class="govuk-notification-banner__heading">Ada Lovelace&#39;s induction has been recorded as passed</p>'
+            in response.text), response.text
+    assert "&lt;p" not in response.text
