@@ -86,6 +86,17 @@ def record_outcome(user, kind: str, ended: date, terms: str, *, told_on: date | 
     user.press({"pass": "Record pass", "fail": "Record fail", "release": "Release ECT"}[kind])
 
 
+def fail_and_appeal(user, ended: date, terms: str) -> None:
+    """Record a fail (the ECT told of the right to appeal on the day), then their appeal."""
+    record_outcome(user, "fail", ended, terms)
+    user.expect_text("induction has been recorded as failed")
+    assert not user.sees("<p class")  # the banner shows the message, not its markup
+    assert user.page.get_by_test_id("induction-status").inner_text() == "Failed"
+    user.click("Record an appeal against the fail")
+    user.expect_h1("Record an appeal")
+    user.press("Record appeal")
+
+
 def trs_statuses(system, trn: str) -> list[str]:
     return [p["body"]["status"] for p in system.trs_puts(trn) if p["status"] == 204]
 
@@ -149,13 +160,7 @@ def test_hat_then_blended_claim_fail_appeal_and_pass_reach_trs_in_order(people, 
     assert errors["Number of terms must be between 0 and 16, with up to one decimal place"] == "#number_of_terms"
     hana.screenshot("ab-fail-errors")
     hana.goto(ada_url)
-    record_outcome(hana, "fail", today, "2")
-    hana.expect_text("Ada Lovelace's induction has been recorded as failed")
-    assert not hana.sees("<p class")  # the banner shows the message, not its markup
-    assert hana.page.get_by_test_id("induction-status").inner_text() == "Failed"
-    hana.click("Record an appeal against the fail")
-    hana.expect_h1("Record an appeal")
-    hana.press("Record appeal")
+    fail_and_appeal(hana, today, "2")
     hana.expect_text("Ada Lovelace's appeal has been recorded")
     assert hana.sees("Waiting for DfE to record the decision")
     staff = api(system, "sam@education.gov.uk")
@@ -225,11 +230,7 @@ def test_claim_refusals_out_of_window_appeal_and_search(people, system):
     hana.goto("/appropriate-body/teachers?q=lovelace-nobody")
     assert hana.sees("No teachers match these filters")
     hana.goto("/appropriate-body/teachers/2800002")
-    ended = date.today() - timedelta(days=40)
-    record_outcome(hana, "fail", ended, "3")
-    hana.expect_text("recorded as failed")
-    hana.click("Record an appeal against the fail")
-    hana.press("Record appeal")
+    fail_and_appeal(hana, date.today() - timedelta(days=40), "3")
     hana.expect_h1("We have sent this to DfE to handle")
     hana.screenshot("ab-appeal-manual-handling")
     hana.click("Go back to Grace Hopper")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.domain.registering import PROGRAMMES
 from portal.domain.wizard import Step, Wizard
 
-PROGRAMMES = {"provider_led": "Provider-led", "school_led": "School-led"}
+__all__ = ["CLAIM_ECT", "PROGRAMMES", "REFUSAL_PAGES", "claim_command", "start_date_problem"]
 EARLIEST_START = date(1999, 9, 1)
 
 

@@ -15,7 +15,7 @@ from portal.http.appropriate_body.common import bodies, body_name, in_section
 from portal.http.base import current_context, render, services
 from portal.http.formatting import format_date
 from portal.http.school.finding import read_trn_and_date_of_birth
-from portal.http.school.pages import Errors, StepPage, WizardPages, choice_reader, date_reader
+from portal.http.school.pages import Errors, StepPage, WizardPages, date_reader, programme_page
 from portal.http.wizards import load_run, start_run
 
 ENDPOINT = "appropriate_body.claim"
@@ -104,24 +104,16 @@ STEPS = {
                                         "label": f"When did {teacher_name(run)} start their induction with you?",
                                         "hint": "For example, 1 9 2026",
                                         "value": read.date_form_values(run.answers.get("started_on"))}),
-    "training-programme": StepPage("wizards/radios.html", choice_reader(
-        "training_programme", lambda run: PROGRAMMES, "Select the training programme"), lambda run: {
-        "field": "training_programme", "legend": f"Which training programme is {teacher_name(run)} following?",
-        "items": [{"value": "provider_led", "text": "Provider-led",
-                   "hint": {"text": "A lead provider delivers training funded by the Department for Education."}},
-                  {"value": "school_led", "text": "School-led",
-                   "hint": {"text": "The school designs and delivers the training."}}],
-        "value": run.answers.get("training_programme")}),
+    "training-programme": programme_page("Select the training programme",
+                                         lambda run: f"Which training programme is {teacher_name(run)} following?",
+                                         "The school designs and delivers the training."),
 }
 
 
 def check_answers(run) -> dict:
     answers = run.answers
 
-    def row(label, value, step=None):
-        return {"key": {"text": label}, "value": {"text": value},
-                "actions": {"items": [{"href": PAGES.change_url(step), "text": "Change",
-                                       "visuallyHiddenText": label.lower()}]} if step else None}
+    row = PAGES.answer_row
 
     rows = [row("Appropriate body", body_name(answers["appropriate_body_id"]), "which-appropriate-body")] \
         if answers.get("_ask_appropriate_body") else []

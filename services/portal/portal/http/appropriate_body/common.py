@@ -12,7 +12,6 @@ STATUSES = {"None": "No induction", "RequiredToComplete": "Required to complete"
 OUTCOMES = {"pass": "Passed", "fail": "Failed", None: "Released (no outcome)"}
 APPEAL_DECISIONS = {"dismissed": "Dismissed: the fail stands", "upheld_continue": "Upheld: the induction continues",
                     "upheld_replace": "Upheld: the outcome is replaced by a pass"}
-PROGRAMMES = {"provider_led": "Provider-led", "school_led": "School-led"}
 
 in_section = section("appropriate_body")
 

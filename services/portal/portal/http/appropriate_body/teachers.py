@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 
 from portal.domain.answers import clean
-from portal.http.appropriate_body.common import (APPEAL_DECISIONS, OUTCOMES, PROGRAMMES, STATUSES, bodies, body_name,
+from portal.domain.registering import PROGRAMMES
+from portal.http.appropriate_body.common import (APPEAL_DECISIONS, OUTCOMES, STATUSES, bodies, body_name,
                                                  filtered_body, in_section, induction, name, open_period,
                                                  outcome_period, pending_appeal, several_bodies)
 from portal.http.base import render, services
