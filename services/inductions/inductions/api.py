@@ -1,4 +1,5 @@
 """HTTP entrypoints: thin functions that turn a request into a query or command."""
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -6,9 +7,10 @@ from marshmallow import Schema, fields, validate
 from ecf_shared.auth.authorisation import readable
 from ecf_shared.errors import Forbidden
 from ecf_shared.induction_transitions import TRANSITIONS
-from ecf_shared.web.app import context
+from ecf_shared.bulk_csv import read_rows
+from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from inductions import ab_ects, commands, school_ects
+from inductions import ab_ects, bulk, commands, school_ects
 from inductions.domain.audit import ManualHandlingItem
 from inductions.domain.model import APPEAL_DECISIONS
 from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
@@ -186,6 +188,38 @@ def check_claim(body):
     with context().uow() as uow:
         return commands.check_claim(uow, caller, body, context().extras["teacher_lookup"],
                                     token=current_principal().token)
+
+
+def _bulk_caller() -> commands.Caller:
+    return commands.appropriate_body(current_principal(),
+                                     request.args.get("appropriate_body_id") or request.form.get("appropriate_body_id"))
+
+
+@blp.route("/claims/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(201, InductionSchema(many=True))
+def claim_in_bulk():
+    """Claim up to 1,000 ECTs from a CSV (text/csv, or multipart with a `file`; blended mode: appropriate_body_id as a
+    query or form field). Columns: trn, date_of_birth, started_on, training_programme (optional). All or nothing:
+    any row's error claims nobody, and every bad row is listed by line (details.rows)."""
+    caller = _bulk_caller()
+    rows = read_rows(request, bulk.ClaimRowSchema, bulk.CLAIMS)
+    with context().uow() as uow:
+        return bulk.claim_all(uow, caller, rows, context().extras["teacher_lookup"], _today(),
+                              token=current_principal().token)
+
+
+@blp.route("/outcomes/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(200, InductionSchema(many=True))
+def record_outcomes_in_bulk():
+    """Record up to 1,000 passes or releases from a CSV (a fail is never recorded in bulk). Columns: trn,
+    date_of_birth (optional, not checked), finished_on, number_of_terms, outcome (pass | release). All or nothing,
+    every bad row listed by line; a row outside the edit rules' windows is an error here (record it on its own)."""
+    caller = _bulk_caller()
+    rows = read_rows(request, bulk.OutcomeRowSchema, bulk.OUTCOMES)
+    with context().uow() as uow:
+        return bulk.record_all(uow, caller, rows, _today())
 
 
 @blp.route("/ects")
