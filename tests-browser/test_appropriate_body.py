@@ -239,3 +239,62 @@ def test_claim_refusals_out_of_window_appeal_and_search(people, system):
     queue = requests.get(f"{system.gateway}/inductions/manual-handling", params={"trn": "2800002"}, headers=staff,
                          timeout=10).json()
     assert [item["action"] for item in queue] == ["lodge_appeal"]
+
+
+def test_bulk_claims_and_outcomes_all_or_nothing_and_a_release(people, system, tmp_path):
+    for trn, first in (("2800011", "Mary"), ("2800012", "Ida"), ("2800013", "Emmy")):
+        seed(system, trn, first, "Bulk")
+    hana = people(HANA)
+    work_as(hana, "blended")
+    hana.goto("/appropriate-body/teachers")
+    hana.click("Upload a file of claims or outcomes")
+    hana.click("Upload claims")
+    claims = tmp_path / "claims.csv"
+    claims.write_text("trn,date_of_birth,training_programme,started_on\n"
+                      f"2800011,{DOB},school_led,{START}\n2800012,{DOB},someone_led,{START}\n2899998,{DOB},,{START}\n")
+    hana.choose(WESTMOOR)
+    hana.upload("Upload a CSV file", claims)
+    hana.press("Upload file")
+    hana.expect_h1("Your file has errors")
+    assert hana.sees("Nothing in the file has been saved") and hana.sees("training_programme")
+    assert hana.page.locator("[data-testid='rejected-rows'] tbody tr").count() == 2
+    hana.screenshot("ab-bulk-rejected")
+    claims.write_text("trn,date_of_birth,training_programme,started_on\n"
+                      f"2800011,{DOB},school_led,{START}\n2800012,{DOB},provider_led,{START}\n"
+                      f"2800013,{DOB},,{START}\n")
+    hana.choose(WESTMOOR)
+    hana.upload("Upload a CSV file", claims)
+    hana.press("Upload file")
+    hana.expect_h1("File uploaded")
+    assert hana.sees("3 ECTs claimed for Westmoor Teaching School Hub")
+    today = date.today().isoformat()
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("trn,date_of_birth,finished_on,number_of_terms,outcome\n"
+                        f"2800011,,{today},6,pass\n2800012,,{today},2,fail\n")
+    hana.goto("/appropriate-body/bulk/outcomes")
+    hana.choose(WESTMOOR)
+    hana.upload("Upload a CSV file", outcomes)
+    hana.press("Upload file")
+    hana.expect_h1("Your file has errors")
+    assert hana.sees("a fail is never recorded in a file")
+    outcomes.write_text("trn,date_of_birth,finished_on,number_of_terms,outcome\n"
+                        f"2800011,,{today},6,pass\n2800012,,{today},2,release\n")
+    hana.choose(WESTMOOR)
+    hana.upload("Upload a CSV file", outcomes)
+    hana.press("Upload file")
+    assert hana.sees("2 outcomes recorded for Westmoor Teaching School Hub")
+    # One released on its own page: then their period is closed without an outcome, and another body may claim.
+    hana.goto("/appropriate-body/teachers/2800013")
+    hana.click("Release Emmy Bulk")
+    hana.press("Release ECT")
+    assert hana.errors() == {"Enter the end date": "#finished_on-day", "Enter the number of terms": "#number_of_terms"}
+    hana.fill_date("finished_on", date.today() - timedelta(days=1))
+    hana.fill("Number of terms", "1.5")
+    hana.press("Release ECT")
+    hana.expect_text("Emmy Bulk has been released")
+    assert hana.sees("Released (no outcome)")
+    hana.goto("/appropriate-body/teachers/2800013/outcome/pass")
+    hana.expect_h1("There is no open induction period")
+    claim(hana, "2800013", body=KINGSBRIDGE, started=date.today())  # the day after the released period ended
+    hana.goto("/appropriate-body/teachers?status=closed")
+    assert hana.sees("Mary Bulk") and hana.sees("Ida Bulk")

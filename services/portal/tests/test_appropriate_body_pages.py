@@ -113,3 +113,25 @@ def test_the_banner_after_a_change_shows_the_message_as_a_heading_not_as_markup(
     assert ('<p class="govuk-notification-banner__heading">Ada Lovelace&#39;s induction has been recorded as passed</p>'
             in response.text), response.text
     assert "&lt;p" not in response.text
+
+
+def test_a_bulk_file_with_bad_rows_lists_every_one_and_a_missing_file_or_body_is_asked_for(app):
+    import io
+
+    client = signed_in(app)
+    token = csrf(client, "/appropriate-body/bulk/outcomes")
+    missing = client.post("/appropriate-body/bulk/outcomes", data={"csrf_token": token})
+    assert missing.status_code == 422 and "Select a CSV file" in missing.text
+    assert "Select the appropriate body this file is for" in missing.text  # blended, two bodies
+    app.gateway.answers[("POST", "/inductions/outcomes/bulk")] = ServiceError(
+        422, "rows_invalid", "2 of 2 rows have errors; no outcome was recorded.", details={"rows": [
+            {"line": 2, "code": "no_open_period", "message": "You have no open induction period for this ECT.",
+             "fields": {}},
+            {"line": 3, "code": "invalid", "message": "This row has invalid values.",
+             "fields": {"outcome": ["Must be pass or release (a fail is never recorded in a file)."]}}]})
+    rejected = client.post("/appropriate-body/bulk/outcomes", content_type="multipart/form-data", data={
+        "csrf_token": token, "appropriate_body_id": AB1,
+        "file": (io.BytesIO(b"trn,finished_on,number_of_terms,outcome\n1234567,2026-11-01,6,pass\n"), "o.csv")})
+    assert rejected.status_code == 422 and "Nothing in the file has been saved" in rejected.text
+    assert "You have no open induction period for this ECT." in rejected.text and "a fail is never recorded" in rejected.text
+    assert len(h1s(rejected.text)) == 1

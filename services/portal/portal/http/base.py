@@ -187,7 +187,7 @@ SECTION_LINKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
                ("School users", "/school/users", ("/school/users",)),
                ("Contacts", "/school/contacts", ("/school/contacts",))],
     "appropriate_body": [("Teachers", "/appropriate-body/teachers",
-                          ("/appropriate-body/teachers", "/appropriate-body/claim-an-ect"))],
+                          ("/appropriate-body/teachers", "/appropriate-body/claim-an-ect", "/appropriate-body/bulk"))],
 }
 
 

@@ -6,9 +6,9 @@ from flask import Blueprint
 
 
 def blueprint() -> Blueprint:
-    from portal.http.appropriate_body import claim, outcomes, teachers
+    from portal.http.appropriate_body import bulk, claim, outcomes, teachers
 
     bp = Blueprint("appropriate_body", __name__, url_prefix="/appropriate-body")
-    for module in (teachers, claim, outcomes):
+    for module in (teachers, claim, outcomes, bulk):
         module.register(bp)
     return bp
