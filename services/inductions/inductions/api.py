@@ -13,7 +13,7 @@ from ecf_shared.web.auth import current_principal
 from inductions import ab_ects, bulk, commands, school_ects
 from inductions.domain.audit import ManualHandlingItem
 from inductions.domain.model import APPEAL_DECISIONS
-from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
+from inductions.domain.rules import EXEMPTION_REASONS
 from inductions.views import AppealSchema, ExtensionSchema, InductionSchema, induction_view
 
 blp = Blueprint("inductions", __name__, description="Induction records, periods, outcomes, appeals and the derived status")
@@ -32,11 +32,8 @@ class AppropriateBodySchema(Schema):
         "description": "Required in blended mode; hat mode uses the acting appropriate body."})
 
 
-class ClaimSchema(AppropriateBodySchema):
-    trn = fields.String(required=True, validate=TRN)
-    date_of_birth = fields.Date(required=True)
-    started_on = fields.Date(required=True)
-    training_programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
+class ClaimSchema(bulk.ClaimRowSchema, AppropriateBodySchema):
+    """A claim: a claims file's row, and the appropriate body it is for."""
 
 
 class ClaimCheckSchema(AppropriateBodySchema):
