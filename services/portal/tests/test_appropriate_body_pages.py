@@ -135,3 +135,4 @@ def test_a_bulk_file_with_bad_rows_lists_every_one_and_a_missing_file_or_body_is
     assert rejected.status_code == 422 and "Nothing in the file has been saved" in rejected.text
     assert "You have no open induction period for this ECT." in rejected.text and "a fail is never recorded" in rejected.text
     assert len(h1s(rejected.text)) == 1
+    assert re.search(r'value="a1" checked', rejected.text)  # the corrected file goes to the same body

@@ -43,7 +43,8 @@ def upload(kind):
         return render("appropriate_body/bulk/upload.html", **values)
     chosen = clean(request.form.get("appropriate_body_id"), 100) if several else body.id
     errors = {}
-    if chosen not in {b.id for b in bodies()}:
+    values["for_chosen"] = next((b for b in bodies() if b.id == chosen), None)
+    if values["for_chosen"] is None:
         errors["appropriate_body_id"] = "Select the appropriate body this file is for"
     upload_file = csv_upload(errors)
     if errors:
