@@ -33,6 +33,12 @@ def app(settings, db):
     return app
 
 
+def form_fields(client, path) -> dict:
+    """The hidden fields of the form on a page: its CSRF token and its one-time token."""
+    page = client.get(path).text
+    return {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1) for name in ("csrf_token", "once_token")}
+
+
 def test_the_teachers_list_and_a_teacher_page_show_the_induction_and_what_can_be_recorded(app):
     client = signed_in(app)
     assert client.get("/").headers["Location"] == "/appropriate-body/teachers"
@@ -62,9 +68,8 @@ def test_a_change_outside_the_time_windows_says_it_has_gone_to_dfe(app):
     client = signed_in(app)
     app.gateway.answers[("POST", "/inductions/ects/1234567/outcome")] = ServiceError(
         409, "manual_handling_required", "This must happen within 30 days of the outcome.")
-    token = csrf(client, "/appropriate-body/teachers/1234567/outcome/pass")
     response = client.post("/appropriate-body/teachers/1234567/outcome/pass", data={
-        "csrf_token": token, "finished_on-day": "1", "finished_on-month": "10", "finished_on-year": "2026",
+        **form_fields(client, "/appropriate-body/teachers/1234567/outcome/pass"), "finished_on-day": "1", "finished_on-month": "10", "finished_on-year": "2026",
         "number_of_terms": "1"})
     assert response.status_code == 200 and "We have sent this to DfE to handle" in response.text
 
@@ -106,9 +111,8 @@ def test_terms_are_up_to_16_with_one_decimal_place():
 def test_the_banner_after_a_change_shows_the_message_as_a_heading_not_as_markup(app):
     client = signed_in(app)
     app.gateway.answers[("POST", "/inductions/ects/1234567/outcome")] = ADA
-    token = csrf(client, "/appropriate-body/teachers/1234567/outcome/pass")
     response = client.post("/appropriate-body/teachers/1234567/outcome/pass", follow_redirects=True, data={
-        "csrf_token": token, "finished_on-day": "1", "finished_on-month": "10", "finished_on-year": "2026",
+        **form_fields(client, "/appropriate-body/teachers/1234567/outcome/pass"), "finished_on-day": "1", "finished_on-month": "10", "finished_on-year": "2026",
         "number_of_terms": "1"})
     assert ('<p class="govuk-notification-banner__heading">Ada Lovelace&#39;s induction has been recorded as passed</p>'
             in response.text), response.text
@@ -136,3 +140,14 @@ def test_a_bulk_file_with_bad_rows_lists_every_one_and_a_missing_file_or_body_is
     assert "You have no open induction period for this ECT." in rejected.text and "a fail is never recorded" in rejected.text
     assert len(h1s(rejected.text)) == 1
     assert re.search(r'value="a1" checked', rejected.text)  # the corrected file goes to the same body
+
+
+def test_an_extension_form_sent_twice_adds_one_extension(app):
+    client = signed_in(app)
+    app.gateway.answers[("POST", "/inductions/ects/1234567/extensions")] = {"id": "e1", "terms": "1.0"}
+    form = form_fields(client, "/appropriate-body/teachers/1234567/extensions/new")
+    first = client.post("/appropriate-body/teachers/1234567/extensions/new", data={**form, "terms": "1"})
+    again = client.post("/appropriate-body/teachers/1234567/extensions/new", data={**form, "terms": "1"})
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"] == "/appropriate-body/teachers/1234567"
+    assert app.gateway.calls.count(("POST", "/inductions/ects/1234567/extensions")) == 1

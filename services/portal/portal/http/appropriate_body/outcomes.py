@@ -4,14 +4,15 @@ decides every change, and one outside the edit rules' time windows goes to DfE f
 user is told on its own page (it is not an error)."""
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
 
 from portal.adapters.gateway import ServiceError
 from portal.domain import answers as read
 from portal.http.appropriate_body.common import in_section, induction, name, open_period, outcome_period, pending_appeal
-from portal.http.base import render, services
+from portal.http.base import portal, render, services
 
 KINDS = {"pass": "Record a passed induction", "fail": "Record a failed induction",
          "release": "Release this ECT"}
@@ -32,21 +33,37 @@ def _teacher_url(trn: str) -> str:
     return url_for("appropriate_body.teacher", trn=trn)
 
 
+def once_token() -> str:
+    """Each form page's one-time token: a form sent twice (a double click, the browser's resend) changes once."""
+    return secrets.token_urlsafe(24)
+
+
 def _sent(found: dict, path: str, body: dict, field_ids: dict[str, str], done: str, *, method: str = "POST"):
     """Send the change: back to the teacher with a success banner; a refusal shown on the form; outside the time
-    windows, the page saying DfE will handle it."""
+    windows, the page saying DfE will handle it. A replay of a form already sent goes where the first went."""
+    store, token, teacher_url = portal().form_tokens, request.form.get("once_token", ""), _teacher_url(found["trn"])
+    if not token:
+        raise Refused({next(iter(field_ids.values())): "This form has expired. Go back to the teacher and try again"})
+    if not store.take(token, session.id_hash or ""):
+        return redirect(store.result(token) or teacher_url)
     try:
         services().call(method, path, json_body=body)
     except ServiceError as error:
         if error.code == "manual_handling_required":
+            store.done(token, teacher_url)
             return render("appropriate_body/manual.html", name=name(found), message=error.message,
-                          teacher_url=_teacher_url(found["trn"]))
+                          teacher_url=teacher_url)
+        store.release(token)
         if error.status in (409, 422):
             fields = {field_ids.get(k, k): v for k, v in error.field_messages().items() if k in field_ids}
             raise Refused(fields or {next(iter(field_ids.values())): error.message}) from error
         raise
+    except Exception:
+        store.release(token)
+        raise
+    store.done(token, teacher_url)
     flash(done, "success")
-    return redirect(_teacher_url(found["trn"]))
+    return redirect(teacher_url)
 
 
 class Refused(Exception):
@@ -73,7 +90,7 @@ def outcome(trn: str, kind: str):
     if period is None:
         return render("appropriate_body/no_open_period.html", name=name(found), teacher_url=_teacher_url(trn))
     values = {"kind": kind, "heading": KINDS[kind], "name": name(found), "period": period,
-              "back_link": _teacher_url(trn), "form": request.form}
+              "back_link": _teacher_url(trn), "form": request.form, "once": request.form.get("once_token") or once_token()}
     if request.method == "GET":
         return render("appropriate_body/outcome.html", **values)
     errors = {}
@@ -111,7 +128,8 @@ def extension(trn: str, extension_id=None):
     period = open_period(found) or (found["periods"][-1] if found["periods"] else None)
     body_id = existing["appropriate_body_id"] if existing else period and period["appropriate_body_id"]
     values = {"name": name(found), "existing": existing, "back_link": _teacher_url(trn), "form": request.form,
-              "heading": "Change an extension" if existing else "Add an extension"}
+              "heading": "Change an extension" if existing else "Add an extension",
+              "once": request.form.get("once_token") or once_token()}
     if request.method == "GET":
         return render("appropriate_body/extension.html", **values)
     terms, message = read.terms(request.form.get("terms"), "Number of terms", minimum="0.1")
@@ -136,7 +154,8 @@ def appeal(trn: str):
     if found["status"] != "Failed" or failed is None or pending_appeal(found) is not None:
         return render("appropriate_body/no_appeal.html", name=name(found), teacher_url=_teacher_url(trn),
                       pending=pending_appeal(found))
-    values = {"name": name(found), "period": failed, "back_link": _teacher_url(trn), "today": date.today()}
+    values = {"name": name(found), "period": failed, "back_link": _teacher_url(trn), "today": date.today(),
+              "once": request.form.get("once_token") or once_token()}
     if request.method == "GET":
         return render("appropriate_body/appeal.html", **values)
     try:
