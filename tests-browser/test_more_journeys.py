@@ -141,7 +141,7 @@ def test_a_page_for_schools_seen_while_working_as_another_kind_of_organisation(p
     priya = people("priya@providers.example")
     priya.choose("Kingsbridge Teaching School Hub")
     priya.press("Continue")
-    priya.expect_h1("Appropriate bodies")  # that section's pages are still to come
+    priya.expect_h1("Teachers")  # the appropriate body section
     priya.goto("/school/ects")
     priya.expect_h1("This page is for schools")
     assert priya.sees("You are working as Kingsbridge Teaching School Hub")

@@ -47,6 +47,9 @@ PERSONAS = [
          note="works for two schools of a trust (Riverside and Hillside)"),
     dict(key="abby", email="abby@kingsbridge.example", first="Abby", last="Body",
          memberships=[("ab-1", "approver")], note="appropriate body user"),
+    dict(key="hana", email="hana@hubs.example", first="Hana", last="Hub",
+         memberships=[("ab-1", "end_user"), ("ab-2", "end_user")],
+         note="appropriate body user at two teaching school hubs (Kingsbridge and Westmoor)"),
     dict(key="sam", email="sam@education.gov.uk", first="Sam", last="Staff", staff_role="admin",
          memberships=[], note="DfE staff admin"),
 ]

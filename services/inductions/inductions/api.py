@@ -1,4 +1,5 @@
 """HTTP entrypoints: thin functions that turn a request into a query or command."""
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, validate
@@ -6,13 +7,14 @@ from marshmallow import Schema, validate
 from ecf_shared.auth.authorisation import readable
 from ecf_shared.errors import Forbidden
 from ecf_shared.induction_transitions import TRANSITIONS
+from ecf_shared.bulk_csv import read_rows
 from ecf_shared.web import fields
-from ecf_shared.web.app import context
+from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from inductions import commands, school_ects
+from inductions import ab_ects, bulk, commands, school_ects
 from inductions.domain.audit import ManualHandlingItem
-from inductions.domain.model import APPEAL_DECISIONS, Induction, InductionPeriod
-from inductions.domain.rules import EXEMPTION_REASONS, PROGRAMMES
+from inductions.domain.model import APPEAL_DECISIONS
+from inductions.domain.rules import EXEMPTION_REASONS
 from inductions.views import AppealSchema, ExtensionSchema, InductionSchema, induction_view
 
 blp = Blueprint("inductions", __name__, description="Induction records, periods, outcomes, appeals and the derived status")
@@ -31,11 +33,22 @@ class AppropriateBodySchema(Schema):
         "description": "Required in blended mode; hat mode uses the acting appropriate body."})
 
 
-class ClaimSchema(AppropriateBodySchema):
+class ClaimSchema(bulk.ClaimRowSchema, AppropriateBodySchema):
+    """A claim: a claims file's row, and the appropriate body it is for."""
+
+
+class ClaimCheckSchema(AppropriateBodySchema):
     trn = fields.String(required=True, validate=TRN)
     date_of_birth = fields.Date(required=True)
-    started_on = fields.Date(required=True)
-    training_programme = fields.String(load_default=None, validate=validate.OneOf(PROGRAMMES))
+
+
+class TrsTeacherSchema(Schema):
+    trn = fields.String()
+    first_name = fields.String()
+    last_name = fields.String()
+    date_of_birth = fields.String(metadata={"description": "YYYY-MM-DD, as TRS holds it"})
+    qts_awarded_on = fields.String(allow_none=True, metadata={"description": "YYYY-MM-DD, as TRS holds it"})
+    induction_status = fields.Function(lambda record: (record.get("induction") or {}).get("status"))
 
 
 class OutcomeSchema(AppropriateBodySchema):
@@ -102,8 +115,10 @@ class PageQuerySchema(Schema):
 
 
 class EctsQuerySchema(AppropriateBodySchema):
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    status = fields.String(load_default="all", validate=validate.OneOf(ab_ects.STATUSES), metadata={
+        "description": "open: my appropriate body has an open period; closed: all of its periods are finished"})
+    q = fields.String(load_default=None, validate=[validate.Length(max=100), NO_NUL],
+                      metadata={"description": "a TRN (7 digits, exact) or part of the name"})
 
 
 class SchoolEctsQuerySchema(Schema):
@@ -160,21 +175,66 @@ class Claims(MethodView):
             return induction_view(induction, caller.scope)
 
 
+@blp.route("/claims/check", methods=["POST"])
+@blp.arguments(ClaimCheckSchema)
+@blp.response(200, TrsTeacherSchema)
+def check_claim(body):
+    """May my appropriate body claim this ECT now? TRS's record when it may; otherwise the refusal a claim would
+    get (teacher_not_found, induction_already_completed, prohibited_from_teaching, no_qts, already_claimed,
+    claimed_by_another_appropriate_body). Changes nothing."""
+    caller = _ab_caller(body)
+    with context().uow() as uow:
+        return commands.check_claim(uow, caller, body, context().extras["teacher_lookup"],
+                                    token=current_principal().token)
+
+
+def _bulk_caller() -> commands.Caller:
+    return commands.appropriate_body(current_principal(),
+                                     request.args.get("appropriate_body_id") or request.form.get("appropriate_body_id"))
+
+
+@blp.route("/claims/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(201, InductionSchema(many=True))
+def claim_in_bulk():
+    """Claim up to 1,000 ECTs from a CSV (text/csv, or multipart with a `file`; blended mode: appropriate_body_id as a
+    query or form field). Columns: trn, date_of_birth, started_on, training_programme (optional). All or nothing:
+    any row's error claims nobody, and every bad row is listed by line (details.rows)."""
+    caller = _bulk_caller()
+    rows = read_rows(request, bulk.ClaimRowSchema, bulk.CLAIMS)
+    with context().uow() as uow:
+        return bulk.claim_all(uow, caller, rows, context().extras["teacher_lookup"], _today(),
+                              token=current_principal().token)
+
+
+@blp.route("/outcomes/bulk", methods=["POST"])
+@accepts_any_body
+@blp.response(200, InductionSchema(many=True))
+def record_outcomes_in_bulk():
+    """Record up to 1,000 passes or releases from a CSV (a fail is never recorded in bulk). Columns: trn,
+    date_of_birth (optional, not checked), finished_on, number_of_terms, outcome (pass | release). All or nothing,
+    every bad row listed by line; a row outside the edit rules' windows is an error here (record it on its own)."""
+    caller = _bulk_caller()
+    rows = read_rows(request, bulk.OutcomeRowSchema, bulk.OUTCOMES)
+    with context().uow() as uow:
+        return bulk.record_all(uow, caller, rows, _today())
+
+
 @blp.route("/ects")
 class Ects(MethodView):
     @blp.arguments(EctsQuerySchema, location="query")
     @blp.response(200, InductionSchema(many=True))
-    def get(self, query):
-        """ECTs my appropriate body has induction periods for (DfE staff: every ECT with a period)."""
-        scope = _scope(query.get("appropriate_body_id"))
+    @blp.paginate(page_size=100, max_page_size=1000)
+    def get(self, query, pagination_parameters):
+        """ECTs my appropriate bodies have induction periods for (hat: the acting one; blended: all mine, or one by
+        appropriate_body_id; DfE staff: every ECT with a period), open or closed, searched by name or TRN, by name,
+        a page at a time (X-Pagination header)."""
         with context().uow() as uow:
-            q = uow.session.query(Induction)
-            if not scope.everything:
-                q = q.filter(Induction.periods.any(InductionPeriod.appropriate_body_id.in_(scope.organisation_ids)))
-            else:
-                q = q.filter(Induction.periods.any())
-            rows = q.order_by(Induction.trn).limit(query["limit"]).offset(query["offset"]).all()
-            return [induction_view(i, None if scope.everything else scope.organisation_ids) for i in rows]
+            items, pagination_parameters.item_count = ab_ects.page(
+                uow, current_principal(), appropriate_body_id=query.get("appropriate_body_id"),
+                status=query["status"], search=query.get("q"), offset=pagination_parameters.first_item,
+                limit=pagination_parameters.page_size)
+            return items
 
 
 @blp.route("/schools/ects")

@@ -119,6 +119,17 @@ def check_trs_record(record: dict) -> None:
                       fields={"trn": ["No QTS."]})
 
 
+def check_claim(uow: UnitOfWork, caller: Caller, cmd: dict, lookup, *, token: str | None) -> dict:
+    """What TRS holds about the teacher, when this appropriate body may claim them now (the checks a claim makes
+    before its start date and programme); otherwise the refusal a claim would get. Changes nothing."""
+    record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=token)
+    check_trs_record(record)
+    induction = uow.session.query(Induction).filter_by(trn=record["trn"]).first()
+    if induction is not None:
+        induction.check_claimable(caller.appropriate_body_id)
+    return record
+
+
 def claim(uow: UnitOfWork, caller: Caller, cmd: dict, lookup, today: date, *, token: str | None) -> Induction:
     record = lookup.find(cmd["trn"], cmd["date_of_birth"], token=token)
     check_trs_record(record)

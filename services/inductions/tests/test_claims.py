@@ -130,3 +130,25 @@ def test_a_claim_racing_the_registration_event_waits_for_it_and_claims_the_same_
     assert claimed["response"].status_code == 201, claimed["response"].json
     statuses = [(e["data"]["old_status"], e["data"]["new_status"]) for e in svc.outbox_events("inductions.induction.status_changed")]
     assert statuses == [(None, "RequiredToComplete"), ("RequiredToComplete", "InProgress")]
+
+
+def test_checking_a_claim_answers_the_teacher_or_the_refusal_a_claim_would_get_and_changes_nothing(
+        svc, fake_trs_sync, ab, other_ab):
+    check = {"trn": "1234567", "date_of_birth": "1995-04-01"}
+    fake_trs_sync.add("1234567", first="Ada", last="Lovelace")
+    found = ab.post("/claims/check", check)
+    assert found.status_code == 200, found.json
+    assert (found.json["first_name"], found.json["qts_awarded_on"], found.json["induction_status"]) == (
+        "Ada", "2025-07-20", "RequiredToComplete")
+    assert ab.get("/ects").json == [] and svc.outbox_events() == []
+    assert ab.post("/claims/check", {**check, "date_of_birth": "1990-01-01"}).json["code"] == "teacher_not_found"
+    ab.post("/claims", CLAIM)
+    assert ab.post("/claims/check", check).json["code"] == "already_claimed"
+    refused = other_ab.post("/claims/check", check)
+    assert (refused.status_code, refused.json["code"]) == (409, "claimed_by_another_appropriate_body")
+    for trn, kwargs, code in (("2000001", {"status": "Passed"}, "induction_already_completed"),
+                              ("2000002", {"prohibited": True}, "prohibited_from_teaching"),
+                              ("2000003", {"qts": None}, "no_qts")):
+        fake_trs_sync.add(trn, **kwargs)
+        assert ab.post("/claims/check", {**check, "trn": trn}).json["code"] == code
+    assert ab.post("/claims/check", {"trn": "12", "date_of_birth": "x"}).status_code == 422

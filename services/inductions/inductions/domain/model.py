@@ -149,14 +149,18 @@ class Induction:
         if decision.outcome == "manual_handling":
             raise ManualHandlingRequired(decision)
 
-    def claim(self, appropriate_body_id: str, started_on: date, training_programme: str | None, *, actor: str,
-              today: date) -> InductionPeriod:
+    def check_claimable(self, appropriate_body_id: str) -> None:
+        """Only one appropriate body at a time: nobody may claim while a period is open."""
         open_period = self.open_period()
         if open_period is not None:
             if open_period.appropriate_body_id == appropriate_body_id:
                 raise Conflict("You have already claimed this ECT.", code="already_claimed")
             raise Conflict("Another appropriate body has an open induction period for this ECT. It must release "
                            "them before you can claim.", code="claimed_by_another_appropriate_body")
+
+    def claim(self, appropriate_body_id: str, started_on: date, training_programme: str | None, *, actor: str,
+              today: date) -> InductionPeriod:
+        self.check_claimable(appropriate_body_id)
         action = "claim" if self.status() == "RequiredToComplete" else "claim_after_release"
         decision = self._decide(action, actor, today)
         rules.check_start(started_on, today=today, qts_awarded_on=self.qts_awarded_on,

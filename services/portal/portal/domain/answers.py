@@ -79,3 +79,19 @@ def date_form_values(value: str | None) -> dict:
 
 def academic_year(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
+
+
+def terms(value: str | None, label: str = "Number of terms", *, minimum: str = "0") -> tuple[str | None, str | None]:
+    """Terms of induction: a number up to 16 with at most one decimal place (as a string, exactly as typed)."""
+    from decimal import Decimal, InvalidOperation
+
+    text = clean(value, 20)
+    if not text:
+        return None, f"Enter the {label.lower()}"
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None, f"{label} must be a number, like 5.5"
+    if not number.is_finite() or number != number.quantize(Decimal("0.1")) or not Decimal(minimum) <= number <= 16:
+        return None, f"{label} must be between {minimum} and 16, with up to one decimal place"
+    return str(number.quantize(Decimal("0.1"))), None

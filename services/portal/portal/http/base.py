@@ -186,6 +186,8 @@ SECTION_LINKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
                ("Mentors", "/school/mentors", ("/school/mentors", "/school/register-mentor")),
                ("School users", "/school/users", ("/school/users",)),
                ("Contacts", "/school/contacts", ("/school/contacts",))],
+    "appropriate_body": [("Teachers", "/appropriate-body/teachers",
+                          ("/appropriate-body/teachers", "/appropriate-body/claim-an-ect", "/appropriate-body/bulk"))],
 }
 
 

@@ -37,6 +37,8 @@ def start():
 def home_for(context) -> str:
     if context.in_view("school"):
         return url_for("school.ects")
+    if context.in_view("appropriate_body"):
+        return url_for("appropriate_body.teachers")
     for organisation_type, _ in context.sections:
         return url_for("organisations.coming", section=organisation_type.replace("_", "-"))
     return url_for("organisations.no_organisation")

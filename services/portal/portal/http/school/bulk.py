@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, request, url_for
 
-from portal.adapters.gateway import ServiceError
-from portal.http.base import render, section, services
+from portal.http.base import render, section
 from portal.http.school.common import choices, page_school, schools
 from portal.domain.answers import clean
+from portal.http.uploads import Rejected, csv_upload, send_csv
 
 UPLOADS = {
     "ects": {"title": "ECTs", "path": "/registrations/ects/bulk", "noun": ("ECT", "ECTs"),
@@ -18,7 +18,6 @@ UPLOADS = {
     "leavers": {"title": "leavers", "path": "/registrations/leavers/bulk", "noun": ("leaver", "leavers"),
                 "columns": ["trn", "participant_type", "finished_on", "reason"]},
 }
-MAX_BYTES = 2 * 1024 * 1024 - 64 * 1024  # under the gateway's 2 MB limit, with room for the form around it
 
 
 def register(bp) -> None:
@@ -43,7 +42,8 @@ def upload(kind):
     several = len(schools()) > 1
     school = page_school()
     values = {"spec": spec, "kind": kind, "several": several, "schools": schools(), "school": school,
-              "back_link": url_for("school.bulk")}
+              "back_link": url_for("school.bulk"), "for_field": "school_id",
+              "for_legend": "Which school is this file for?", "for_options": schools(), "for_chosen": school}
     if school is not None and kind != "leavers":
         values["choices"] = choices(school.id)
     if request.method == "GET":
@@ -52,27 +52,13 @@ def upload(kind):
     errors = {}
     if several and chosen not in {s.id for s in schools()}:
         errors["school_id"] = "Select the school this file is for"
-    upload_file = request.files.get("file")
-    content = upload_file.read(MAX_BYTES + 1) if upload_file else b""
-    if not upload_file or not upload_file.filename:
-        errors["file"] = "Select a CSV file"
-    elif not content.strip():
-        errors["file"] = "The selected file is empty"
-    elif len(content) > MAX_BYTES:
-        errors["file"] = "The selected file must be smaller than 2MB"
-    elif not upload_file.filename.lower().endswith(".csv"):
-        errors["file"] = "The selected file must be a CSV"
+    upload = csv_upload(errors)
     if errors:
         return render("school/bulk/upload.html", status=422, errors=errors, **values)
     try:
-        created = services().call("POST", spec["path"], data={"school_id": chosen} if chosen else None,
-                                  files={"file": (upload_file.filename, content, "text/csv")}).body
-    except ServiceError as error:
-        if error.status not in (409, 422):
-            raise
-        rows = (error.details or {}).get("rows") or []
-        return render("school/bulk/rejected.html", status=422, rows=rows, message=error.message,
-                      errors={"file": error.message}, **values)
+        created = send_csv(spec["path"], {"school_id": chosen} if chosen else None, upload, **values)
+    except Rejected as rejected:
+        return rejected.page
     school_name = next((s.name for s in schools() if s.id == chosen), school.name if school else "")
     return render("school/bulk/done.html", created=created, school_name=school_name, **values)
 

@@ -104,6 +104,12 @@ class WizardPages:
     def change_url(self, step: str) -> str:
         return url_for(self.endpoint, step=step, change=1, **self.url_values())
 
+    def answer_row(self, label: str, value: str, step: str | None = None) -> dict:
+        """A check-answers row; with the step that asks it, a "Change" link that comes back to check answers."""
+        return {"key": {"text": label}, "value": {"text": value},
+                "actions": {"items": [{"href": self.change_url(step), "text": "Change",
+                                       "visuallyHiddenText": label.lower()}]} if step else None}
+
 
 # --- readers of the common kinds of question --------------------------------------------------------------------
 
@@ -147,3 +153,16 @@ def date_reader(field: str, label: str, check: Callable[[Run, object], str | Non
             raise Errors({field: message, f"{field}__parts": wrong})
         return {field: day.isoformat()}
     return reader
+
+
+def programme_page(message: str, legend: Callable[[Run], str], school_led_hint: str) -> StepPage:
+    """Provider-led or school-led training (registering an ECT, an appropriate body claiming one)."""
+    from portal.domain.registering import PROGRAMMES
+
+    return StepPage("wizards/radios.html", choice_reader("training_programme", lambda run: PROGRAMMES, message),
+                    lambda run: {
+                        "field": "training_programme", "legend": legend(run),
+                        "items": [{"value": "provider_led", "text": "Provider-led", "hint": {
+                            "text": "A lead provider delivers training funded by the Department for Education."}},
+                                  {"value": "school_led", "text": "School-led", "hint": {"text": school_led_hint}}],
+                        "value": run.answers.get("training_programme")})

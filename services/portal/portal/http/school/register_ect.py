@@ -8,7 +8,8 @@ from portal.domain.registering import FIELD_STEPS, PROGRAMMES, REGISTER_ECT, WOR
 from portal.http.formatting import format_date
 from portal.http.school import finding
 from portal.http.school.common import AB_KINDS, choices, radio_items, school_name, schools
-from portal.http.school.pages import Errors, StepPage, WizardPages, choice_reader, date_reader, email_reader
+from portal.http.school.pages import (Errors, StepPage, WizardPages, choice_reader, date_reader, email_reader,
+                                     programme_page)
 from portal.http.school.registration_pages import (Registration, name, register_routes, school_question,
                                                     school_reader, start_date_check, start_page, submit)
 
@@ -101,14 +102,9 @@ STEPS = {
                                            for a in choices(run.answers["school_id"])["appropriate_bodies"]],
                                           "kind_name"),
                      "value": run.answers.get("appropriate_body_id")}),
-    "training-programme": StepPage("wizards/radios.html", choice_reader(
-        "training_programme", lambda run: PROGRAMMES, "Select the training programme for this ECT"), lambda run: {
-        "field": "training_programme", "legend": f"Which training programme will {name(run)} follow?",
-        "items": [{"value": "provider_led", "text": "Provider-led",
-                   "hint": {"text": "A lead provider delivers training funded by the Department for Education."}},
-                  {"value": "school_led", "text": "School-led",
-                   "hint": {"text": "Your school designs and delivers the training."}}],
-        "value": run.answers.get("training_programme")}),
+    "training-programme": programme_page("Select the training programme for this ECT",
+                                         lambda run: f"Which training programme will {name(run)} follow?",
+                                         "Your school designs and delivers the training."),
     "lead-provider": StepPage("wizards/radios.html", choice_reader(
         "lead_provider_id", _option_ids("lead_providers"), "Select the lead provider"), lambda run: {
         "field": "lead_provider_id", "legend": f"Which lead provider will train {name(run)}?",
@@ -122,10 +118,7 @@ def check_answers(run) -> dict:
     answers = run.answers
     names, chosen = _names(run), ect_choices(answers)
 
-    def row(label, value, step=None):
-        return {"key": {"text": label}, "value": {"text": value},
-                "actions": {"items": [{"href": PAGES.change_url(step), "text": "Change",
-                                       "visuallyHiddenText": label.lower()}]} if step else None}
+    row = PAGES.answer_row
 
     previous_step = "use-previous-choices" if answers.get("use_previous") else None
     rows = [row("School", school_name(answers["school_id"]) or "", "which-school")] if len(schools()) > 1 else []

@@ -62,10 +62,7 @@ def check_answers(run) -> dict:
     answers = run.answers
     names = {o["id"]: o["name"] for o in choices(answers["school_id"])["lead_providers"]}
 
-    def row(label, value, step=None):
-        return {"key": {"text": label}, "value": {"text": value},
-                "actions": {"items": [{"href": PAGES.change_url(step), "text": "Change",
-                                       "visuallyHiddenText": label.lower()}]} if step else None}
+    row = PAGES.answer_row
 
     rows = []
     if len(schools()) > 1:

@@ -155,10 +155,7 @@ def invite_start():
 
 
 def _invite_check(run) -> dict:
-    def row(label, value, step):
-        return {"key": {"text": label}, "value": {"text": value},
-                "actions": {"items": [{"href": INVITE_PAGES.change_url(step), "text": "Change",
-                                       "visuallyHiddenText": label.lower()}]}}
+    row = INVITE_PAGES.answer_row
 
     return {"heading": "Check the invitation before sending it",
             "rows": [{"key": {"text": "School"}, "value": {"text": run.answers["_school"]["name"]}},
