@@ -5,8 +5,8 @@ disk), and TRS calls made against the shared rate limit's bound.
 
 Runs on a private database (on DATABASE_URL's server) with the real trs-sync web app and the TRS stand-in on loopback
 ports chosen by the OS (BENCH_PROFILE="-m cProfile -o FILE" profiles the import); each import is
-`python -m inductions import-in-flight` in its own process, whose peak resident memory is read from the kernel
-(wait4). Writes bench/results/import_in_flight.json.
+`python -m inductions import-in-flight` in its own process, which reports its own peak resident memory (VmHWM;
+not wait4's ru_maxrss, which for a child includes the parent's memory at exec). Writes bench/results/import_in_flight.json.
 """
 from __future__ import annotations
 
@@ -63,19 +63,20 @@ def drop_database(server_url: str, name: str) -> None:
 
 
 def run_import(env: dict, path: str, mapping: str) -> tuple[dict, float, int]:
-    """(summary, seconds, peak RSS in KiB) of one import in its own process."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+    """(summary, seconds, peak RSS in KiB) of one import in its own process. The peak is the import's own, read by
+    the process itself (bench/own_peak_memory.py): wait4's ru_maxrss would report this (large) parent's instead."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
         started = time.perf_counter()
         profile = os.environ.get("BENCH_PROFILE", "").split()
-        proc = subprocess.Popen([sys.executable, *profile, "-m", "inductions", "import-in-flight", path, "--mapping", mapping,
-                                 "--json"], env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak memory, not the largest child's so far
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.run([sys.executable, *profile, str(ROOT / "bench/own_peak_memory.py"), peak.name,
+                               "inductions", "import-in-flight", path, "--mapping", mapping, "--json"],
+                              env=env, stdout=out, stderr=err, text=True)
         seconds = time.perf_counter() - started
         out.seek(0), err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"import failed ({proc.returncode}): {err.read()[-2000:]}")
-        return json.loads(out.read()), seconds, usage.ru_maxrss
+        return json.loads(out.read()), seconds, int(peak.read())
 
 
 def main() -> int:
