@@ -29,6 +29,8 @@ class ServiceDefinition:
     migrations: Path
     handlers: Callable[[Settings, Database], dict[str, Handler]] | None = None
     commands: dict[str, Callable[[Settings, list[str]], int]] = field(default_factory=dict)
+    # Commands that run while installing (like migrate) and so need no secret.
+    commands_without_secrets: frozenset[str] = frozenset()
     # Periodic jobs the worker runs beside its consumer: (name, object with run_forever(stop)) pairs.
     background: Callable[[Settings, Database], list[tuple[str, object]]] | None = None
     outbox: bool = True  # False for a service that publishes no events (the portal): its worker runs no relay
@@ -137,6 +139,8 @@ def main(defn: ServiceDefinition, argv: list[str] | None = None) -> int:
     ecf_logging.configure(f"{defn.name}-{command}", settings.log_level, settings.log_format)
     if command == "migrate":  # the schema needs no secret
         return migrate(defn, settings)
+    if command in defn.commands_without_secrets:
+        return defn.commands[command](settings, rest)
     try:
         settings.check_secrets()
     except MissingSecrets as exc:

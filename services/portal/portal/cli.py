@@ -29,6 +29,7 @@ DEFINITION = ServiceDefinition(
     background=_housekeeping,
     outbox=False,
     commands={"build-assets": build_assets},
+    commands_without_secrets=frozenset({"build-assets"}),
 )
 
 
