@@ -6,7 +6,8 @@ Prints a table and writes bench/results/bench.json:
 - request rate through the gateway: a read and a write endpoint, against a bare Flask + gunicorn hello
   endpoint behind the same gateway config (the ceiling);
 - the portal through the gateway at 8 signed-in users (bench/portal_pages.py): the ECT list of a school with 500
-  ECTs, an ECT's page and a register-an-ECT wizard step POST, each with its ratio to the hello ceiling and its target,
+  ECTs, an ECT's page, a register-an-ECT wizard step POST and an appropriate body's teachers list with 5,000
+  inductions, each with its ratio to the hello ceiling and its target,
   and where a page's time goes;
 - event propagation latency (registration commit → visible in lp-api) under steady load;
 - trs-sync throughput: status changes delivered to the TRS stand-in per second;

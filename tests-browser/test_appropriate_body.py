@@ -220,9 +220,23 @@ def test_claim_refusals_out_of_window_appeal_and_search(people, system):
         find_teacher(hana, trn)
         hana.expect_h1(heading)
         hana.screenshot(f"ab-claim-refused-{trn}")
-    # Claimed for Westmoor (blended asks which); a fail ended 40 days ago cannot be appealed here any more.
+    # Oakfield registered Grace, reporting Westmoor; claimed for Westmoor (blended asks which), her page names both.
+    alice = api(system, "alice@oakfield.example")
+    westmoor = next(o["organisation_id"] for o in requests.get(f"{system.gateway}/accounts/me/organisations",
+                                                                 headers=api(system, HANA), timeout=10).json()
+                    if o["name"] == WESTMOOR)
+    registered = requests.post(f"{system.gateway}/registrations/ects", headers=alice, timeout=10, json={
+        "trn": "2800002", "date_of_birth": DOB.isoformat(), "started_on": START.isoformat(),
+        "email": "grace@oakfield.example", "working_pattern": "full_time", "training_programme": "school_led",
+        "cohort": 2026, "appropriate_body_id": westmoor})
+    assert registered.status_code == 201, registered.text
     claim(hana, "2800002", body=WESTMOOR, screenshots="ab-claim-blended",
           bad_input=True)
+    school_shown = lambda: hana.goto("/appropriate-body/teachers/2800002") and hana.sees("Oakfield")  # noqa: E731
+    eventually(school_shown, timeout=20, interval=0.5)
+    assert hana.sees("Appropriate body the school reports") and hana.sees(f"{WESTMOOR}")
+    hana.screenshot("ab-teacher-school")
+    # A fail ended 40 days ago cannot be appealed here any more.
     hana.goto("/appropriate-body/teachers?q=hopper")
     assert hana.sees("Grace Hopper") and hana.sees(WESTMOOR)
     hana.goto("/appropriate-body/teachers?q=2800002")

@@ -113,6 +113,27 @@ teacher_names = Table(
     Column("source_at", DateTime(timezone=True), nullable=False),
 )
 
+# Read copy of accounts' organisations (migration 0007_schools_shown): the names an appropriate body sees for the
+# school that registered a teacher and the appropriate body that school reports.
+organisations = Table(
+    "organisations", metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("type", String(30), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("urn", String(6)),
+    Column("status", String(30), nullable=False),
+    Column("source_at", DateTime(timezone=True), nullable=False),
+)
+
+# The appropriate body a school reports for each ECT registration (migration 0007_schools_shown), as registrations
+# last changed it (ect.registered, teacher.moved_school, teacher.details_changed).
+reported_appropriate_bodies = Table(
+    "reported_appropriate_bodies", metadata,
+    Column("ect_period_id", UUID(as_uuid=False), primary_key=True),
+    Column("appropriate_body_id", UUID(as_uuid=False)),
+    Column("source_at", DateTime(timezone=True), nullable=False),
+)
+
 # What the in-flight import last wrote for a teacher (migration 0005_in_flight_imports): the fingerprint of the
 # periods it left, so the same file again changes nothing and a record changed in CPD since is not overwritten.
 in_flight_imports = Table(

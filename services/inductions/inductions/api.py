@@ -11,7 +11,7 @@ from ecf_shared.bulk_csv import read_rows
 from ecf_shared.web import fields
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
-from inductions import ab_ects, bulk, commands, school_ects
+from inductions import ab_ects, bulk, commands, school_ects, schools_shown
 from inductions.domain.audit import ManualHandlingItem
 from inductions.domain.model import APPEAL_DECISIONS
 from inductions.domain.rules import EXEMPTION_REASONS
@@ -256,11 +256,13 @@ class SchoolEcts(MethodView):
 class Ect(MethodView):
     @blp.response(200, InductionSchema)
     def get(self, trn):
-        """One ECT's induction, with my appropriate body's periods only."""
+        """One ECT's induction, with my appropriate body's periods only, and for context the schools where the teacher
+        is registered now with the appropriate body each reports."""
         scope = _scope()
         ab_ids = None if scope.everything else scope.organisation_ids
         with context().uow() as uow:
-            return induction_view(commands.load(uow, trn, ab_ids, lock=False), ab_ids)
+            return {**induction_view(commands.load(uow, trn, ab_ids, lock=False), ab_ids),
+                    "schools": schools_shown.for_teacher(uow, trn, _today())}
 
 
 @blp.route("/ects/<string:trn>/outcome")

@@ -7,7 +7,7 @@ from functools import partial
 from ecf_shared.auth import revocation
 from ecf_shared.events.envelope import SYSTEM, Actor, Event, jsonable
 from ecf_shared.uow import UnitOfWork
-from inductions import commands, school_ects, teacher_names
+from inductions import commands, school_ects, schools_shown, teacher_names
 from inductions.adapters import start_mappers
 from inductions.clock import Clock
 from inductions.domain.audit import AuditEntry, ManualHandlingItem
@@ -39,7 +39,8 @@ def open_in_flight_induction(uow: UnitOfWork, event: Event) -> None:
                     reason="ECT registered by a school")
 
 
-def update_names(uow: UnitOfWork, event: Event) -> None:
+def teacher_details_changed(uow: UnitOfWork, event: Event) -> None:
+    schools_shown.details_changed(uow, event.data, event.occurred_at)
     names = teacher_names.take(uow, event.data, event.occurred_at)
     induction = _find(uow, event.data["trn"])
     if induction is not None:
@@ -60,11 +61,13 @@ def note_school_change(uow: UnitOfWork, event: Event) -> None:
 def ect_registered(uow: UnitOfWork, event: Event) -> None:
     # The read copy first: opening the induction commits the handler's transaction.
     school_ects.registered(uow, event.data, event.occurred_at)
+    schools_shown.report(uow, event.data["ect_period_id"], event.data.get("appropriate_body_id"), event.occurred_at)
     open_in_flight_induction(uow, event)
 
 
 def teacher_moved_school(uow: UnitOfWork, event: Event) -> None:
     school_ects.moved(uow, event.data, event.occurred_at)
+    schools_shown.report(uow, event.data["to_period_id"], event.data.get("appropriate_body_id"), event.occurred_at)
     note_school_change(uow, event)
 
 
@@ -95,8 +98,11 @@ def apply_trs_console_change(uow: UnitOfWork, event: Event, *, clock: Clock) -> 
 def handlers(settings, db, clock: Clock | None = None) -> dict:
     start_mappers()
     return {
+        "accounts.organisation.created": schools_shown.copy_organisation,
+        "accounts.organisation.updated": schools_shown.copy_organisation,
+        "accounts.organisation.closed": schools_shown.copy_organisation,
         "registrations.ect.registered": ect_registered,
-        "registrations.teacher.details_changed": update_names,
+        "registrations.teacher.details_changed": teacher_details_changed,
         "registrations.teacher.left_school": teacher_left_school,
         "registrations.teacher.moved_school": teacher_moved_school,
         "trs-sync.induction.changed_in_trs": partial(apply_trs_console_change, clock=clock or Clock()),

@@ -40,6 +40,20 @@ class ExemptionSchema(Schema):
     exempted_on = fields.Date()
 
 
+class NamedOrganisationSchema(Schema):
+    id = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "None until accounts' event about it arrives"})
+
+
+class SchoolShownSchema(Schema):
+    school_id = fields.String()
+    name = fields.String(allow_none=True)
+    urn = fields.String(allow_none=True)
+    started_on = fields.Date(allow_none=True)
+    reported_appropriate_body = fields.Nested(NamedOrganisationSchema, allow_none=True, metadata={
+        "description": "the appropriate body the school reports for this ECT"})
+
+
 class InductionSchema(Schema):
     id = fields.String()
     trn = fields.String()
@@ -53,6 +67,8 @@ class InductionSchema(Schema):
     extensions = fields.List(fields.Nested(ExtensionSchema))
     appeals = fields.List(fields.Nested(AppealSchema))
     exemption = fields.Nested(ExemptionSchema, allow_none=True)
+    schools = fields.List(fields.Nested(SchoolShownSchema), metadata={
+        "description": "GET /ects/{trn} only: for context, the schools where the teacher is registered now"})
 
 
 def induction_view(induction: Induction, appropriate_body_ids: set[str] | frozenset[str] | None) -> dict:

@@ -38,7 +38,32 @@ def registration_finishes_on(svc):
     return ordering.one(svc, "select finished_on from school_ects where ect_period_id = :period", period=PERIOD)[0]
 
 
+ORGANISATION = str(uuid.uuid4())
+
+
+def organisation(event_type, name):
+    return (event_type, {"organisation_id": ORGANISATION, "type": "school", "name": name, "urn": "100001",
+                         "status": "open"})
+
+
+def organisation_name(svc):
+    return ordering.one(svc, "select name from organisations where id = :id", id=ORGANISATION)[0]
+
+
 CASES = {
+    "accounts.organisation.created": OrderingCase(
+        newer=organisation("accounts.organisation.updated", "Oakfield Primary School"),
+        older=organisation("accounts.organisation.created", "Oakfield Primary"),
+        shown=organisation_name, expected="Oakfield Primary School"),
+    "accounts.organisation.updated": OrderingCase(
+        newer=organisation("accounts.organisation.updated", "Oakfield Primary School"),
+        older=organisation("accounts.organisation.updated", "Oakfield Primary"),
+        given=[organisation("accounts.organisation.created", "Oakfield")],
+        shown=organisation_name, expected="Oakfield Primary School"),
+    "accounts.organisation.closed": OrderingCase(
+        newer=organisation("accounts.organisation.updated", "Oakfield Primary School"),
+        older=organisation("accounts.organisation.closed", "Oakfield Primary"),
+        shown=organisation_name, expected="Oakfield Primary School"),
     "registrations.ect.registered": OrderingCase(
         newer=renamed("Augusta", "King"), older=("registrations.ect.registered", REGISTERED),
         shown=names_shown, expected=("Augusta", "King")),

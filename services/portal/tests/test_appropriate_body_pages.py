@@ -49,6 +49,18 @@ def test_the_teachers_list_and_a_teacher_page_show_the_induction_and_what_can_be
     page = client.get("/appropriate-body/teachers/1234567")
     assert page.status_code == 200 and len(h1s(page.text)) == 1
     assert "Record a failed induction" in page.text and "In progress" in page.text
+    assert "No school has Ada Lovelace registered at the moment" in page.text
+
+
+def test_a_teacher_page_names_the_registering_school_and_the_appropriate_body_it_reports(app):
+    app.gateway.answers[("GET", "/inductions/ects/1234567")] = {**ADA, "schools": [
+        {"school_id": "s1", "name": "Oakfield Primary", "urn": "100001", "started_on": "2026-09-01",
+         "reported_appropriate_body": {"id": AB2, "name": "Westmoor Teaching School Hub"}}]}
+    page = signed_in(app).get("/appropriate-body/teachers/1234567").text
+    school = page[page.index("<h2 class=\"govuk-heading-m\">School</h2>"):page.index("Record an outcome")]
+    for shown in ("Oakfield Primary", "100001", "1 September 2026", "Appropriate body the school reports",
+                  "Westmoor Teaching School Hub"):
+        assert shown in school
 
 
 def test_bad_input_on_the_fail_form_is_shown_on_it_and_nothing_is_sent(app):

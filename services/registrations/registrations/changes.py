@@ -98,17 +98,19 @@ def correct_details(uow: UnitOfWork, principal: Principal, teacher_id, cmd: dict
 
 
 def _publish_details_changed(uow, teacher: Teacher, participant_type: str, period, actor) -> None:
-    uow.publish("registrations.teacher.details_changed", {
-        "teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
-        "last_name": teacher.last_name, "participant_type": participant_type, "period_id": period.id,
-        "email": period.email}, actor=actor)
+    data = {"teacher_id": teacher.id, "trn": teacher.trn, "first_name": teacher.first_name,
+            "last_name": teacher.last_name, "participant_type": participant_type, "period_id": period.id,
+            "email": period.email}
+    if participant_type == "ect":
+        data["appropriate_body_id"] = period.appropriate_body_id
+    uow.publish("registrations.teacher.details_changed", data, actor=actor)
 
 
 CHANGEABLE = {"ect": {"email": "email", "working_pattern": "working pattern", "appropriate_body_id": "appropriate body"},
               "mentor": {"email": "email"}}
-# Of these, only the email is kept by another service (lp-api shows it to lead providers), so only an email change
-# is published.
-PUBLISHED = ("email",)
+# Of these, the email (lp-api shows it to lead providers) and the appropriate body (inductions shows it to appropriate
+# bodies) are kept by other services, so only their changes are published.
+PUBLISHED = ("email", "appropriate_body_id")
 
 
 def change_registration(uow: UnitOfWork, principal: Principal, participant_type: str, period_id, cmd: dict) -> dict:

@@ -1,5 +1,6 @@
 """A school changes what it holds about a registration: an ECT's email, working pattern or appropriate body, a
-mentor's email. Audited; published when another service keeps the field (the email); never once they have left."""
+mentor's email. Audited; published when another service keeps the field (the email, the appropriate body); never once
+they have left."""
 from datetime import date, timedelta
 
 from conftest import (AB, INDEPENDENT_SCHOOL, LA_AB, NATIONAL_AB, OTHER_SCHOOL, SCHOOL, auth, staff_acting_for)
@@ -29,13 +30,24 @@ def test_an_ects_email_working_pattern_and_appropriate_body_change(svc, fake_trs
                                 "appropriate_body_id": AB,
                                 "previous": {"email": "ada@school.example", "working_pattern": "full_time",
                                              "appropriate_body_id": None}}
-    [event] = svc.outbox_events("registrations.teacher.details_changed")  # lp-api keeps the email
-    assert {k: event["data"][k] for k in ("participant_type", "period_id", "email", "first_name")} == {
-        "participant_type": "ect", "period_id": ect["id"], "email": "ada.l@school.example", "first_name": "Ada"}
+    # lp-api keeps the email, inductions the reported appropriate body
+    [event] = svc.outbox_events("registrations.teacher.details_changed")
+    assert {k: event["data"][k] for k in ("participant_type", "period_id", "email", "first_name",
+                                          "appropriate_body_id")} == {
+        "participant_type": "ect", "period_id": ect["id"], "email": "ada.l@school.example", "first_name": "Ada",
+        "appropriate_body_id": AB}
     assert event["actor"]["organisation_id"] == SCHOOL
 
 
-def test_only_an_email_change_is_published(svc, fake_trs_sync, token_issuer):
+def test_an_appropriate_body_change_alone_is_published_for_inductions(svc, fake_trs_sync, token_issuer):
+    token = token_issuer.school_user(SCHOOL)
+    ect = register_ect(svc, fake_trs_sync, token, appropriate_body_id=None)
+    assert patch(svc, token, f"/ects/{ect['id']}", {"appropriate_body_id": AB}).status_code == 200
+    [event] = svc.outbox_events("registrations.teacher.details_changed")
+    assert (event["data"]["period_id"], event["data"]["appropriate_body_id"]) == (ect["id"], AB)
+
+
+def test_only_an_email_or_appropriate_body_change_is_published(svc, fake_trs_sync, token_issuer):
     token = token_issuer.school_user(SCHOOL)
     ect = register_ect(svc, fake_trs_sync, token)
     assert patch(svc, token, f"/ects/{ect['id']}", {"working_pattern": "part_time"}).status_code == 200

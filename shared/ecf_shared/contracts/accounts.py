@@ -30,7 +30,7 @@ class SchoolContactsSchema(Schema):
     user_emails = fields.List(fields.Email(), load_default=list)
 
 
-_READERS = ("lp-api", "registrations")
+_READERS = ("inductions", "lp-api", "registrations")
 _ORG = ("organisation_id",)
 
 register(

@@ -124,6 +124,8 @@ class TeacherDetailsChangedSchema(Schema):
     participant_type = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(PARTICIPANT_TYPES))
     period_id = fields.UUID(allow_none=True, load_default=None)
     email = fields.Email(allow_none=True, load_default=None)
+    appropriate_body_id = fields.UUID(allow_none=True, metadata={
+        "description": "for an ECT period: the appropriate body the school reports (absent in mentor events)"})
 
 
 register(
@@ -145,5 +147,6 @@ register(
              "A training period changed: programme, lead provider, partnership, schedule, or withdrawn/deferred/resumed.",
              ("teacher_id", "period_id")),
     Contract("registrations.teacher.details_changed", 1, "registrations", ("inductions", "lp-api"),
-             TeacherDetailsChangedSchema, "A teacher's name or email was corrected.", ("teacher_id",)),
+             TeacherDetailsChangedSchema, "A teacher's name or email was corrected, or the appropriate body a school reports for "
+             "an ECT changed.", ("teacher_id",)),
 )
