@@ -257,22 +257,7 @@ def hat_then_blended(system, alice: User) -> None:
 def test_a_teacher_registered_after_the_schools_partnership_trains_through_it(system):
     """The journey registers its mentor after the partnership; this is what the lead provider should then see.
     A fresh school (a demo scenario) keeps it apart from the journey's."""
-    system.seed_trs({"trn": HEDY, "firstName": "Hedy", "lastName": "Lamarr", "dateOfBirth": DOB,
-                     "qtsDate": "2026-07-15"})
-    scenario = User(system, "sam@education.gov.uk").post("/accounts/scenarios", {"name": "school-with-3-users"})
-    [school] = scenario["organisations"]
-    approver = User(system, scenario["personas"][0]["email"])
-    system.add_delivery_partner("lp-1", "dp-1", COHORT)
-    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(UTC) - timedelta(seconds=1))
-    partnership = {"data": {"type": "ecf-partnership", "attributes": {
-        "cohort": str(COHORT), "school_id": school["id"], "delivery_partner_id": system.org("dp-1")}}}
-    # lp-api and registrations learn of the new school from accounts' events.
-    eventually(lambda: requests.post(f"{lp.api}/partnerships/ecf", headers=lp.headers, json=partnership,
-                                     timeout=10).status_code == 200)
-    registered = eventually(lambda: (lambda r: r.json() if r.status_code == 201 else None)(approver.request(
-        "POST", "/registrations/ects", json=ect(system, HEDY, "hedy@elm-grove.example"))))
-    lp.sees("participants", registered["teacher_id"], "Hedy training through the partnership",
-            lambda a: ect_enrolment(a)["delivery_partner_id"] == system.org("dp-1"), timeout=15)
+    approver, registered, _ = ect_at_a_partnered_school(system, HEDY, "Hedy", "Lamarr")
     at_school = approver.get(f"/registrations/ects/{registered['id']}")
     assert (at_school["delivery_partner_id"], at_school["expression_of_interest"]) == (system.org("dp-1"), False)
 
@@ -282,22 +267,8 @@ def test_a_declaration_is_paid_on_its_statement_then_voided_and_clawed_back(syst
     statement, payable once that statement's cut-off passes (rehearsed with `close-statements --as-of`), paid when
     DfE finance pays the statement through the gateway; voided, it awaits clawback on the next statement and is
     clawed back when finance pays that one. The lead provider's updated_since polls see every step."""
-    system.seed_trs({"trn": GRACE, "firstName": "Grace", "lastName": "Hopper", "dateOfBirth": DOB,
-                     "qtsDate": "2026-07-15"})
-    scenario = User(system, "sam@education.gov.uk").post("/accounts/scenarios", {"name": "school-with-3-users"})
-    [school] = scenario["organisations"]
-    approver = User(system, scenario["personas"][0]["email"])
-    system.add_delivery_partner("lp-1", "dp-1", COHORT)
-    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(UTC) - timedelta(seconds=1))
-    partnership = {"data": {"type": "ecf-partnership", "attributes": {
-        "cohort": str(COHORT), "school_id": school["id"], "delivery_partner_id": system.org("dp-1")}}}
-    eventually(lambda: requests.post(f"{lp.api}/partnerships/ecf", headers=lp.headers, json=partnership,
-                                     timeout=10).status_code == 200)
-    grace = eventually(lambda: (lambda r: r.json() if r.status_code == 201 else None)(approver.request(
-        "POST", "/registrations/ects", json=ect(system, GRACE, "grace@elm-grove.example"))))
+    _, grace, lp = ect_at_a_partnered_school(system, GRACE, "Grace", "Hopper")
     teacher_id = grace["teacher_id"]
-    lp.sees("participants", teacher_id, "Grace training through the partnership",
-            lambda a: ect_enrolment(a)["delivery_partner_id"] == system.org("dp-1"))
 
     started = {"data": {"type": "participant-declaration", "attributes": {
         "participant_id": teacher_id, "declaration_type": "started", "declaration_date": "2026-09-15T09:00:00Z",
@@ -336,6 +307,28 @@ def test_a_declaration_is_paid_on_its_statement_then_voided_and_clawed_back(syst
     assert requests.get(f"{other.api}/participant-declarations/{declaration['id']}", headers=other.headers,
                         timeout=10).status_code == 404
     assert declaration["id"] not in {d["id"] for d in other.request("GET", "/participant-declarations")["data"]}
+
+
+def ect_at_a_partnered_school(system, trn: str, first: str, last: str):
+    """A fresh school (a demo scenario, apart from the journey's) that the demo lead provider partners for the cohort,
+    and an ECT its approver registers after the partnership: (approver, registration, the lead provider), once the
+    lead provider sees them training through the partnership."""
+    system.seed_trs({"trn": trn, "firstName": first, "lastName": last, "dateOfBirth": DOB, "qtsDate": "2026-07-15"})
+    scenario = User(system, "sam@education.gov.uk").post("/accounts/scenarios", {"name": "school-with-3-users"})
+    [school] = scenario["organisations"]
+    approver = User(system, scenario["personas"][0]["email"])
+    system.add_delivery_partner("lp-1", "dp-1", COHORT)
+    lp = LeadProvider(system, "Northern Lights Teaching", since=datetime.now(UTC) - timedelta(seconds=1))
+    partnership = {"data": {"type": "ecf-partnership", "attributes": {
+        "cohort": str(COHORT), "school_id": school["id"], "delivery_partner_id": system.org("dp-1")}}}
+    # lp-api and registrations learn of the new school from accounts' events.
+    eventually(lambda: requests.post(f"{lp.api}/partnerships/ecf", headers=lp.headers, json=partnership,
+                                     timeout=10).status_code == 200)
+    registered = eventually(lambda: (lambda r: r.json() if r.status_code == 201 else None)(approver.request(
+        "POST", "/registrations/ects", json=ect(system, trn, f"{first.lower()}@elm-grove.example"))))
+    lp.sees("participants", registered["teacher_id"], f"{first} training through the partnership",
+            lambda a: ect_enrolment(a)["delivery_partner_id"] == system.org("dp-1"), timeout=15)
+    return approver, registered, lp
 
 
 def pass_cut_off(system, cut_off_date: str) -> None:
