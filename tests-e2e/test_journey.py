@@ -13,6 +13,8 @@
 6. A provider user with memberships in several organisations works in hat mode (what she creates lands only in
    the organisation she acts for, and naming another is refused), then in blended mode (she sees all her
    organisations' records and filters them; a create that does not name the organisation is refused).
+7. (Its own test, at a school of its own.) The lead provider declares that its ECT started; the declaration is paid
+   on its statement, voided, and clawed back on the next, each step seen by its updated_since polls.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from system import eventually
 
 DOB = "1995-03-14"
 ADA, CHARLES, MARGARET, EMMY, SOPHIE, HEDY = "2200001", "2200002", "2200003", "2200004", "2200005", "2200006"
+GRACE = "2200007"
 TEACHERS = {ADA: ("Ada", "Byron"), CHARLES: ("Charles", "Babbage"), MARGARET: ("Margaret", "Hamilton"),
             EMMY: ("Emmy", "Noether"), SOPHIE: ("Sophie", "Germain"), HEDY: ("Hedy", "Lamarr")}
 COHORT, STARTED = 2026, "2026-09-01"
@@ -254,8 +257,63 @@ def hat_then_blended(system, alice: User) -> None:
 def test_a_teacher_registered_after_the_schools_partnership_trains_through_it(system):
     """The journey registers its mentor after the partnership; this is what the lead provider should then see.
     A fresh school (a demo scenario) keeps it apart from the journey's."""
-    system.seed_trs({"trn": HEDY, "firstName": "Hedy", "lastName": "Lamarr", "dateOfBirth": DOB,
-                     "qtsDate": "2026-07-15"})
+    approver, registered, _ = ect_at_a_partnered_school(system, HEDY, "Hedy", "Lamarr")
+    at_school = approver.get(f"/registrations/ects/{registered['id']}")
+    assert (at_school["delivery_partner_id"], at_school["expression_of_interest"]) == (system.org("dp-1"), False)
+
+
+def test_a_declaration_is_paid_on_its_statement_then_voided_and_clawed_back(system):
+    """7. The lead provider declares that its ECT started; the declaration is eligible on the next open output
+    statement, payable once that statement's cut-off passes (rehearsed with `close-statements --as-of`), paid when
+    DfE finance pays the statement through the gateway; voided, it awaits clawback on the next statement and is
+    clawed back when finance pays that one. The lead provider's updated_since polls see every step."""
+    _, grace, lp = ect_at_a_partnered_school(system, GRACE, "Grace", "Hopper")
+    teacher_id = grace["teacher_id"]
+
+    started = {"data": {"type": "participant-declaration", "attributes": {
+        "participant_id": teacher_id, "declaration_type": "started", "declaration_date": "2026-09-15T09:00:00Z",
+        "course_identifier": "ecf-induction"}}}
+    declaration = lp.post("/participant-declarations", started)["data"]
+    assert lp.post("/participant-declarations", started)["data"]["id"] == declaration["id"]  # a repeat: the same one
+    first = lp.sees("declarations", declaration["id"], "the declaration, eligible", lambda a: a["state"] == "eligible")
+    assert first["delivery_partner_id"] == system.org("dp-1")
+    statement = lp.request("GET", f"/statements/{first['statement_id']}")["data"]["attributes"]
+    assert (statement["cohort"], statement["paid"]) == (str(COHORT), False)
+
+    finance = User(system, "sam@education.gov.uk")
+    early = finance.request("POST", f"/lp-api/finance/statements/{first['statement_id']}/paid")
+    assert refusal(early, 409) == "cut_off_not_passed"
+    pass_cut_off(system, statement["cut_off_date"])
+    lp.sees("declarations", declaration["id"], "the declaration payable after its statement's cut-off",
+            lambda a: a["state"] == "payable")
+    paid = finance.post(f"/lp-api/finance/statements/{first['statement_id']}/paid", {}, status=200)
+    assert (paid["status"], paid["declarations"]) == ("paid", {"paid": 1})
+    lp.sees("declarations", declaration["id"], "the declaration paid", lambda a: a["state"] == "paid")
+    lp.sees("statements", first["statement_id"], "the statement paid", lambda a: a["paid"] is True)
+
+    voided = lp.put(f"/participant-declarations/{declaration['id']}/void", {})["data"]["attributes"]
+    assert voided["state"] == "awaiting-clawback" and voided["clawback_statement_id"] not in (None, first["statement_id"])
+    clawback = lp.sees("declarations", declaration["id"], "the paid declaration awaiting clawback",
+                       lambda a: a["state"] == "awaiting-clawback")
+    next_statement = lp.request("GET", f"/statements/{clawback['clawback_statement_id']}")["data"]["attributes"]
+    pass_cut_off(system, next_statement["cut_off_date"])
+    finance.post(f"/lp-api/finance/statements/{clawback['clawback_statement_id']}/paid", {}, status=200)
+    final = lp.sees("declarations", declaration["id"], "the declaration clawed back",
+                    lambda a: a["state"] == "clawed-back")
+    assert (final["statement_id"], final["clawback_statement_id"]) == (first["statement_id"],
+                                                                        clawback["clawback_statement_id"])
+    # Another lead provider sees none of it.
+    other = LeadProvider(system, "Brightside Learning", since=datetime.now(UTC) - timedelta(days=1))
+    assert requests.get(f"{other.api}/participant-declarations/{declaration['id']}", headers=other.headers,
+                        timeout=10).status_code == 404
+    assert declaration["id"] not in {d["id"] for d in other.request("GET", "/participant-declarations")["data"]}
+
+
+def ect_at_a_partnered_school(system, trn: str, first: str, last: str):
+    """A fresh school (a demo scenario, apart from the journey's) that the demo lead provider partners for the cohort,
+    and an ECT its approver registers after the partnership: (approver, registration, the lead provider), once the
+    lead provider sees them training through the partnership."""
+    system.seed_trs({"trn": trn, "firstName": first, "lastName": last, "dateOfBirth": DOB, "qtsDate": "2026-07-15"})
     scenario = User(system, "sam@education.gov.uk").post("/accounts/scenarios", {"name": "school-with-3-users"})
     [school] = scenario["organisations"]
     approver = User(system, scenario["personas"][0]["email"])
@@ -267,11 +325,20 @@ def test_a_teacher_registered_after_the_schools_partnership_trains_through_it(sy
     eventually(lambda: requests.post(f"{lp.api}/partnerships/ecf", headers=lp.headers, json=partnership,
                                      timeout=10).status_code == 200)
     registered = eventually(lambda: (lambda r: r.json() if r.status_code == 201 else None)(approver.request(
-        "POST", "/registrations/ects", json=ect(system, HEDY, "hedy@elm-grove.example"))))
-    lp.sees("participants", registered["teacher_id"], "Hedy training through the partnership",
+        "POST", "/registrations/ects", json=ect(system, trn, f"{first.lower()}@elm-grove.example"))))
+    lp.sees("participants", registered["teacher_id"], f"{first} training through the partnership",
             lambda a: ect_enrolment(a)["delivery_partner_id"] == system.org("dp-1"), timeout=15)
-    at_school = approver.get(f"/registrations/ects/{registered['id']}")
-    assert (at_school["delivery_partner_id"], at_school["expression_of_interest"]) == (system.org("dp-1"), False)
+    return approver, registered, lp
+
+
+def pass_cut_off(system, cut_off_date: str) -> None:
+    """Rehearse the day after a statement's cut-off (the worker passes it on the day; the tests cannot wait)."""
+    import subprocess
+    import sys
+
+    after = (date.fromisoformat(cut_off_date) + timedelta(days=1)).isoformat()
+    subprocess.run([sys.executable, "-m", "lp_api", "close-statements", "--as-of", after, "--by", "e2e"],
+                   env=system.env, check=True, capture_output=True)
 
 
 # --- the people and the lead provider ----------------------------------------------------------------------------
@@ -330,7 +397,8 @@ class LeadProvider:
     """A lead provider's integration: it keeps a copy of its participants and partnerships, and polls each with
     `filter[updated_since]` set to the latest `updated_at` it has seen (v3's guidance: several polls a day)."""
 
-    PATHS = {"participants": "/participants/ecf", "partnerships": "/partnerships/ecf"}
+    PATHS = {"participants": "/participants/ecf", "partnerships": "/partnerships/ecf",
+             "declarations": "/participant-declarations", "statements": "/statements"}
 
     def __init__(self, system, name: str, since: datetime):
         self.api = f"{system.gateway}/api/v3"

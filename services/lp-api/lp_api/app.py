@@ -1,6 +1,9 @@
 from ecf_shared.web.app import build_app
 from lp_api import participants_api, partnerships_api, reference_api  # noqa: F401 - they add routes to blp
 from lp_api.api import blp
+from lp_api.declarations import api as declarations_api  # noqa: F401 - adds routes to blp
+from lp_api.statements import api as statements_api  # noqa: F401 - adds routes to blp
+from lp_api.statements.finance_api import finance_blp
 from lp_api.fast_lists import ParticipantListFastPath
 from lp_api.settings import LpApiSettings
 
@@ -9,7 +12,7 @@ DESCRIPTION = ("The lead provider API, wire-compatible with v3: lead providers a
 
 
 def create_app(settings: LpApiSettings):
-    app = build_app(settings, title="ECF lead provider API", blueprints=[blp], description=DESCRIPTION)
+    app = build_app(settings, title="ECF lead provider API", blueprints=[blp, finance_blp], description=DESCRIPTION)
     app.wsgi_app = ParticipantListFastPath(app, app.wsgi_app)  # full syncs skip Flask's per-request work
     return app
 

@@ -21,6 +21,7 @@ from lp_api.adapters import (enrolments, induction_ends, interest_participants, 
                              teachers, transfers)
 from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS, ecf_participant_resource,
                                            lead_provider_of, same_content, v3_reason)
+from lp_api.declarations.queries import mentor_completion
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.read_model_time import moved_forward, transaction_time
 from lp_api.school_interests import is_interest, lock_schools, refresh_school_interests
@@ -228,10 +229,11 @@ def _refresh_documents(session: Session, teacher, rows: list, *, interests: bool
             interested[row["lead_provider_id"]].append(row)
     mentors = _current_mentors(session, [r["period_id"] for r in rows if r["participant_type"] == "ect"])
     end_date = session.execute(select(induction_ends.c.end_date).where(induction_ends.c.trn == teacher["trn"])).scalar()
+    completion = mentor_completion(session, teacher_id) if any(r["participant_type"] == "mentor" for r in rows) else None
 
     def document_for(visible: list[dict]) -> dict:
         return ecf_participant_resource(dict(teacher), visible, school_urns=school_urns, mentors=mentors,
-                                        induction_end_date=end_date, updated_at=None)
+                                        induction_end_date=end_date, updated_at=None, mentor_completion=completion)
 
     _save_documents(session, participants, teacher_id, by_lead_provider, document_for)
     if interests:

@@ -19,6 +19,7 @@ from lp_api.domain.ecf_partnership import ecf_partnership_resource
 from lp_api.domain.ecf_participant import same_content
 from lp_api.domain.timestamps import v3_datetime
 from lp_api.read_model_time import moved_forward, transaction_time
+from lp_api.statements.store import ensure_statements
 from lp_api.v3_bodies import attributes_of, cohort_or_none, invalid, uuid_or_none
 from lp_api.v3_errors import V3Error, not_found
 
@@ -36,6 +37,7 @@ def add_delivery_partner(session: Session, caller: Caller, delivery_partner_id: 
         .on_conflict_do_nothing().returning(lead_provider_delivery_partners.c.cohort)).first()
     if added:
         audit(session, caller, "delivery_partner_added", "delivery_partner", delivery_partner_id, {"cohort": cohort})
+    ensure_statements(session, caller.lead_provider_id, cohort)  # working in a cohort: its output statements
     return added is not None
 
 

@@ -15,3 +15,5 @@ class LpApiSettings(Settings):
     lp_rate_limit_window_seconds: int = 300
     # How often the worker clears expired page positions and ended rate-limit windows (0: never).
     lp_housekeeping_interval_seconds: float = 600.0
+    # How often the worker makes statements whose cut-off date has passed payable (0: never).
+    lp_statement_check_interval_seconds: float = 300.0

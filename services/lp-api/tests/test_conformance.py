@@ -93,3 +93,43 @@ def test_the_docs_page_lists_paths_parameters_and_schemas_without_outside_assets
                      "GET /api/v3/participants/ecf/expressions-of-interest"):
         assert expected in page
     assert "<script" not in page and "http://" not in page.replace('href="openapi.json"', "")
+
+
+def test_declarations_and_statements_answer_as_the_v3_document_says(svc, make_provider):
+    from declaration_kit import NOW, body, ect, set_now
+
+    set_now(svc, NOW)
+    provider = make_provider()
+    teacher_id = ect(svc, provider)["teacher_id"]
+    declared = provider.post("/api/v3/participant-declarations", body(teacher_id))
+    assert declared.status_code == 200, declared.json
+    assert_valid(declared.json, response_schema_name("/api/v3/participant-declarations", "post", 200))
+    declaration = declared.json["data"]["id"]
+    statement = declared.json["data"]["attributes"]["statement_id"]
+    reads = [
+        ("/api/v3/participant-declarations", "/api/v3/participant-declarations"),
+        ("/api/v3/participant-declarations/{id}", f"/api/v3/participant-declarations/{declaration}"),
+        ("/api/v3/statements", "/api/v3/statements"),
+        ("/api/v3/statements/{id}", f"/api/v3/statements/{statement}"),
+    ]
+    for template, path in reads:
+        response = provider.get(path)
+        assert response.status_code == 200, (path, response.json)
+        assert response.json["data"], path
+        assert_valid(response.json, response_schema_name(template, "get", 200))
+        assert_valid(svc.client.get(path).json, response_schema_name(template, "get", 401))
+        if "{id}" in template:
+            missing = provider.get(template.replace("{id}", str(uuid.uuid4())))
+            assert missing.status_code == 404
+            assert_valid(missing.json, response_schema_name(template, "get", 404))
+    refused = provider.post("/api/v3/participant-declarations", body(teacher_id, declaration_date="2025-10-02T10:00:00Z"))
+    assert refused.status_code == 422
+    assert_valid(refused.json, response_schema_name("/api/v3/participant-declarations", "post", 422))
+    bad = provider.post("/api/v3/participant-declarations", {"data": "nothing"})
+    assert bad.status_code == 400
+    assert_valid(bad.json, response_schema_name("/api/v3/participant-declarations", "post", 400))
+    assert_valid(svc.client.post("/api/v3/participant-declarations", json={}).json,
+                 response_schema_name("/api/v3/participant-declarations", "post", 401))
+    voided = provider.put(f"/api/v3/participant-declarations/{declaration}/void")
+    assert voided.status_code == 200 and voided.json["data"]["attributes"]["state"] == "voided"
+    assert_valid(voided.json, response_schema_name("/api/v3/participant-declarations/{id}/void", "put", 200))

@@ -64,9 +64,11 @@ def test_the_worker_clears_expired_page_positions_and_ended_windows(svc, make_pr
                           "select token_id, 'old', 1, sort_value, last_id, now() - interval '1 hour' from page_cursors"))
         conn.execute(text("insert into rate_limit_windows (token_id, window_start, count) "
                           "values (:token, now() - interval '1 hour', 5)"), {"token": provider.token_id})
-    assert DEFINITION.background(svc.settings.with_overrides(lp_housekeeping_interval_seconds=0), svc.db) == []
-    [(name, housekeeping)] = DEFINITION.background(svc.settings, svc.db)
-    assert name == "housekeeping"
+    assert DEFINITION.background(svc.settings.with_overrides(lp_housekeeping_interval_seconds=0,
+                                                             lp_statement_check_interval_seconds=0), svc.db) == []
+    runners = dict(DEFINITION.background(svc.settings, svc.db))
+    assert set(runners) == {"housekeeping", "statement-cut-offs"}
+    housekeeping = runners["housekeeping"]
     assert housekeeping.run() == {"page_cursors": 1, "rate_limit_windows": 1}
     with svc.db.engine.connect() as conn:
         assert conn.execute(text("select query_key <> 'old' from page_cursors")).scalars().all() == [True]

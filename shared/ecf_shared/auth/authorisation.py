@@ -20,7 +20,7 @@ ROLE_PERMISSIONS = {
 }
 STAFF_PERMISSIONS = {
     "admin": frozenset({"read", "register_teachers", "manage_users", "manage_contacts", "record_inductions",
-                        "admin_inductions", "manual_handling"}),
+                        "admin_inductions", "manual_handling", "manage_finance"}),
     "support": frozenset({"read", "manage_contacts", "manual_handling"}),
     "read_only": frozenset({"read"}),
 }

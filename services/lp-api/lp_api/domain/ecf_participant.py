@@ -38,7 +38,8 @@ def v3_reason(reason: str | None, allowed: tuple[str, ...]) -> str:
 
 def ecf_participant_resource(teacher: dict, enrolments: list[dict], *, school_urns: dict[str, str | None],
                              mentors: dict[str, str], induction_end_date: date | None,
-                             updated_at: datetime | str) -> dict:
+                             updated_at: datetime | str, mentor_completion: tuple[date, str] | None = None) -> dict:
+    """`mentor_completion`: what the teacher's declarations end a mentor's funding with (date, reason), if any."""
     return {
         "id": teacher["id"],
         "type": RESOURCE_TYPE,
@@ -49,7 +50,8 @@ def ecf_participant_resource(teacher: dict, enrolments: list[dict], *, school_ur
             "ecf_enrolments": [
                 _enrolment(e, school_urn=e["school_urn"] or school_urns.get(e["school_id"]),
                            mentor_id=mentors.get(e["period_id"]) if e["participant_type"] == "ect" else None,
-                           induction_end_date=induction_end_date if e["participant_type"] == "ect" else None)
+                           induction_end_date=induction_end_date if e["participant_type"] == "ect" else None,
+                           mentor_completion=mentor_completion if e["participant_type"] == "mentor" else None)
                 for e in enrolments
             ],
             "participant_id_changes": [],
@@ -57,8 +59,10 @@ def ecf_participant_resource(teacher: dict, enrolments: list[dict], *, school_ur
     }
 
 
-def _enrolment(row: dict, *, school_urn: str | None, mentor_id: str | None, induction_end_date: date | None) -> dict:
+def _enrolment(row: dict, *, school_urn: str | None, mentor_id: str | None, induction_end_date: date | None,
+               mentor_completion: tuple[date, str] | None = None) -> dict:
     registered_by = row["registered_by"] or {}
+    funding_end, funding_end_reason = mentor_completion or (None, None)
     return {
         "training_record_id": row["id"],
         "email": row["email"],
@@ -78,9 +82,9 @@ def _enrolment(row: dict, *, school_urn: str | None, mentor_id: str | None, indu
         "deferral": row["deferral"],
         "created_at": v3_datetime(row["created_at"]),
         "induction_end_date": induction_end_date.isoformat() if induction_end_date else None,
-        "mentor_funding_end_date": None,
+        "mentor_funding_end_date": funding_end.isoformat() if funding_end else None,
         "cohort_changed_after_payments_frozen": False,
-        "mentor_ineligible_for_funding_reason": None,
+        "mentor_ineligible_for_funding_reason": funding_end_reason,
         # Not in v3; existing clients ignore attributes they do not know.
         "registered_by": {"name": registered_by.get("name"), "email": registered_by.get("email")},
     }
