@@ -9,6 +9,8 @@ Prints a table and writes bench/results/bench.json:
   ECTs, an ECT's page, a register-an-ECT wizard step POST and an appropriate body's teachers list with 5,000
   inductions, each with its ratio to the hello ceiling and its target,
   and where a page's time goes;
+- a delivery partner's CSV download of 100,000 participants through the portal (bench/portal_csv.py): rows/s and
+  the portal process's peak memory at 10k and 100k rows (flat: the file is streamed end to end);
 - event propagation latency (registration commit → visible in lp-api) under steady load;
 - trs-sync throughput: status changes delivered to the TRS stand-in per second;
 - lp-api full sync rows/s against a raw psycopg read, and how cost grows with 10k, 100k (and, with
@@ -29,13 +31,14 @@ from pathlib import Path
 import pika
 import requests
 
+import portal_csv
 import portal_pages
 from harness import ROOT, now, registration, running_system, seed_teachers, wrk, write_json
 from system import eventually
 from propagation import register_and_watch
 
 RESULTS = Path(__file__).parent / "results"
-PARTS = ("request_rate", "portal", "propagation", "trs_sync", "lp_api")
+PARTS = ("request_rate", "portal", "portal_csv", "propagation", "trs_sync", "lp_api")
 CEILING = "ceiling: bare Flask hello via gateway"
 
 
@@ -167,6 +170,8 @@ def main() -> int:
         if "portal" in parts:
             report["portal"] = portal_pages.with_ceiling(portal, report["request_rate"][CEILING])
             report["targets"] = portal_pages.targets(report["portal"])
+        if "portal_csv" in parts:
+            report["portal_csv"] = portal_csv.measure(system)
         if "propagation" in parts:
             report["propagation"] = propagation_under_load(system, seconds=20, rate=10)
         if "trs_sync" in parts:
@@ -187,6 +192,9 @@ def summary(report: dict) -> list[str]:
         lines.append(f"{name} ({report['portal']['users']} users): {r['requests_per_second']} req/s, p50 "
                      f"{r['latency_p50']}, p95 {r['latency_p95']}, {r['errors']} errors, {r['ratio_to_ceiling']} of "
                      f"hello ({target})")
+    for size, run in report.get("portal_csv", {}).get("runs", {}).items():
+        lines.append(f"portal CSV download of {size} participants: {run['rows_per_second']} rows/s, portal worker peak "
+                     f"{run['portal']['rss_peak_mib']} MiB (+{run['portal']['growth_mib']} MiB while streaming)")
     if "propagation" in report:
         p = report["propagation"]["propagation_ms"]
         lines.append(f"propagation commit -> lp-api: p50 {p['p50']} ms, p95 {p['p95']} ms")
@@ -204,6 +212,8 @@ def print_table(report: dict) -> None:
             print(f"{name:<48} {r['requests_per_second']:>9} {p50:>9} {p99:>9} {r['non_2xx']:>8}")
     if "portal" in report:
         print_portal(report["portal"])
+    if "portal_csv" in report:
+        portal_csv.print_rows(report["portal_csv"])
     if "propagation" in report:
         p = report["propagation"]
         print(f"\n== propagation: registration commit → visible in lp-api, {p['registrations']} registrations at "

@@ -263,28 +263,41 @@ def load_demo(cfg: StackConfig, env: dict) -> dict:
         out = subprocess.run([python, "-m", "lp_api", "create-token", "--lead-provider-id", org["id"], "--name", "demo"],
                              env=env, check=True, capture_output=True, text=True).stdout
         lp_tokens[org["name"]] = out.strip().splitlines()[-1].split()[-1]
-    # The demo lead provider works with the demo delivery partner, so a partnership can be created in the demo.
-    subprocess.run([python, "-m", "lp_api", "add-delivery-partner",
-                    "--lead-provider-id", seeded["organisations"]["lp-1"]["id"],
-                    "--delivery-partner-id", seeded["organisations"]["dp-1"]["id"],
-                    "--cohort", "2025", "--cohort", "2026", "--by", "demo"],
-                   env=env, check=True, capture_output=True, text=True)
+    # Both demo lead providers work with the demo delivery partner, so partnerships can be created in the demo (and
+    # the delivery partner's users see two lead providers).
+    for lead_provider in ("lp-1", "lp-2"):
+        subprocess.run([python, "-m", "lp_api", "add-delivery-partner",
+                        "--lead-provider-id", seeded["organisations"][lead_provider]["id"],
+                        "--delivery-partner-id", seeded["organisations"]["dp-1"]["id"],
+                        "--cohort", "2025", "--cohort", "2026", "--by", "demo"],
+                       env=env, check=True, capture_output=True, text=True)
     return {"personas": seeded["personas"], "organisations": seeded["organisations"], "lp_tokens": lp_tokens}
+
+
+DEMO_PARTNERSHIPS = [("lp-1", "school-1"), ("lp-2", "school-2")]  # (lead provider, school), 2026, through dp-1
 
 
 def partner_demo(cfg: StackConfig, demo: dict) -> None:
     """The local run's demo lead provider (Northern Lights Teaching) partners Oakfield for 2026 through the demo
     delivery partner, so an ECT registered there with it is one of its v3 participants (the banner's "Try" ends
-    with the participant in the lead provider API). The tests start without it: they partner schools themselves."""
+    with the participant in the lead provider API); Brightside Learning partners Riverside through the same delivery
+    partner, so Delta Partners' users see two lead providers. The tests start without them: they partner schools
+    themselves."""
     organisations = demo["organisations"]
-    token = demo["lp_tokens"][organisations["lp-1"]["name"]]
-    answer = requests.post(f"{cfg.gateway_url}/api/v3/partnerships/ecf", timeout=10,
-                           headers={"Authorization": f"Bearer {token}"},
-                           json={"data": {"type": "ecf-partnership", "attributes": {
-                               "cohort": "2026", "school_id": organisations["school-1"]["id"],
-                               "delivery_partner_id": organisations["dp-1"]["id"]}}})
-    if answer.status_code != 200 and "already" not in answer.text:
-        raise RuntimeError(f"the demo partnership was refused: {answer.status_code} {answer.text[:300]}")
+    for lead_provider, school in DEMO_PARTNERSHIPS:
+        token = demo["lp_tokens"][organisations[lead_provider]["name"]]
+        deadline = time.monotonic() + 30  # lp-api learns the demo organisations from accounts' events
+        while True:
+            answer = requests.post(f"{cfg.gateway_url}/api/v3/partnerships/ecf", timeout=10,
+                                   headers={"Authorization": f"Bearer {token}"},
+                                   json={"data": {"type": "ecf-partnership", "attributes": {
+                                       "cohort": "2026", "school_id": organisations[school]["id"],
+                                       "delivery_partner_id": organisations["dp-1"]["id"]}}})
+            if answer.status_code == 200 or "already" in answer.text:
+                break
+            if answer.status_code != 422 or time.monotonic() > deadline:
+                raise RuntimeError(f"the demo partnership was refused: {answer.status_code} {answer.text[:300]}")
+            time.sleep(0.5)
 
 
 def banner(cfg: StackConfig, demo: dict) -> str:
@@ -298,6 +311,7 @@ def banner(cfg: StackConfig, demo: dict) -> str:
              f"  inductions         {g}/inductions/openapi.json",
              f"  trs-sync           {g}/trs-sync/openapi.json",
              f"  lead provider API  {g}/api/v3/participants/ecf   (v3 document: {g}/api/v3/openapi.json)",
+             f"  lp-api (web pages) {g}/lp-api/openapi.json",
              f"  TRS stand-in       http://127.0.0.1:{cfg.port(TRS_STANDIN_OFFSET)}",
              f"  Emails sent (GOV.UK Notify stand-in): http://127.0.0.1:{cfg.port(NOTIFY_STANDIN_OFFSET)}/", "",
              "Demo personas (sign in with POST /accounts/sign-in/persona {\"email\": ...}):"]

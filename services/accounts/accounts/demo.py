@@ -50,6 +50,11 @@ PERSONAS = [
     dict(key="hana", email="hana@hubs.example", first="Hana", last="Hub",
          memberships=[("ab-1", "end_user"), ("ab-2", "end_user")],
          note="appropriate body user at two teaching school hubs (Kingsbridge and Westmoor)"),
+    dict(key="dana", email="dana@deltapartners.example", first="Dana", last="Delivery",
+         memberships=[("dp-1", "end_user")],
+         note="delivery partner user (Delta Partners, working with Northern Lights and Brightside)"),
+    dict(key="leo", email="leo@northernlights.example", first="Leo", last="Lead",
+         memberships=[("lp-1", "end_user")], note="lead provider user (Northern Lights Teaching)"),
     dict(key="sam", email="sam@education.gov.uk", first="Sam", last="Staff", staff_role="admin",
          memberships=[], note="DfE staff admin"),
 ]

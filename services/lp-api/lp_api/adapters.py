@@ -98,6 +98,7 @@ enrolments = Table(
     Column("school_urn", String(6)),
     Column("lead_provider_id", UUID(as_uuid=False), index=True),  # null unless provider-led
     Column("delivery_partner_id", UUID(as_uuid=False)),
+    Index("enrolments_by_delivery_partner", "delivery_partner_id"),
     Column("cohort", Integer, nullable=False),
     Column("schedule", String(40)),
     Column("training_status", String(20), nullable=False),
@@ -126,6 +127,15 @@ induction_ends = Table(
     metadata,
     Column("trn", String(7), primary_key=True),
     Column("end_date", Date),
+    Column("source_at", DateTime(timezone=True), nullable=False),
+)
+
+# Each ECT's induction status as inductions last announced it (the delivery partner and lead provider pages show it).
+induction_statuses = Table(
+    "induction_statuses",
+    metadata,
+    Column("trn", String(7), primary_key=True),
+    Column("status", String(30), nullable=False),
     Column("source_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -204,6 +214,7 @@ partnerships = Table(
     Column("document", Text, nullable=False),
     UniqueConstraint("school_id", "cohort", name="partnerships_one_per_school_and_cohort"),
     Index("partnerships_by_lead_provider_created", "lead_provider_id", "created_at", "id"),
+    Index("partnerships_by_delivery_partner", "delivery_partner_id", "cohort"),
 )
 
 # Writes made through the API, with the lead provider (and token) that made them.

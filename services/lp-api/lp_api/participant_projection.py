@@ -17,8 +17,8 @@ from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.orm import Session
 
 from ecf_shared.ordering import upsert_if_newer
-from lp_api.adapters import (enrolments, induction_ends, interest_participants, mentorships, organisations, participants,
-                             teachers, transfers)
+from lp_api.adapters import (enrolments, induction_ends, induction_statuses, interest_participants, mentorships,
+                             organisations, participants, teachers, transfers)
 from lp_api.domain.ecf_participant import (DEFERRAL_REASONS, WITHDRAWAL_REASONS, ecf_participant_resource,
                                            lead_provider_of, same_content, v3_reason)
 from lp_api.declarations.queries import mentor_completion
@@ -162,6 +162,7 @@ def record_mentorship(session: Session, data: dict, occurred_at: datetime, *, en
 
 # --- inductions ----------------------------------------------------------------------------------
 def record_induction_status(session: Session, data: dict, occurred_at: datetime) -> None:
+    upsert_if_newer(session, induction_statuses, {"trn": data["trn"]}, {"status": data["new_status"]}, occurred_at)
     ended = data["new_status"] in ENDED_INDUCTION_STATUSES
     _record_induction_end(session, data["trn"], data.get("completed_date") if ended else None, occurred_at)
 

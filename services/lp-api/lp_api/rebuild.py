@@ -14,7 +14,7 @@ from lp_api.handlers import REPLAYED
 from lp_api.partnerships import refresh_partnerships
 from lp_api.adapters import partnerships
 
-READ_MODELS = ("participants", "interest_participants", "school_interests", "transfers", "induction_ends",
+READ_MODELS = ("participants", "interest_participants", "school_interests", "transfers", "induction_ends", "induction_statuses",
                "mentorships", "enrolments", "teachers", "school_contacts", "organisations")
 BATCH = 1000
 

@@ -90,6 +90,11 @@ def induction_end_shown(svc):
     return ordering.one(svc, "select end_date from induction_ends where trn = :trn", trn=TRN)
 
 
+def induction_shown(svc):
+    """The end date participants show, and the status the delivery partner and lead provider pages show."""
+    return induction_end_shown(svc) + ordering.one(svc, "select status from induction_statuses where trn = :trn", trn=TRN)
+
+
 RENAMED_SCHOOL = ("accounts.organisation.updated", school("Hopper Academy"))
 CASES = {
     "accounts.organisation.created": OrderingCase(
@@ -129,7 +134,7 @@ CASES = {
         shown=enrolment_shown, expected=("active", "deferred")),
     "inductions.induction.status_changed": OrderingCase(
         newer=induction_status("Passed", date(2027, 7, 1)), older=induction_status("InProgress"),
-        shown=induction_end_shown, expected=(date(2027, 7, 1),)),
+        shown=induction_shown, expected=(date(2027, 7, 1), "Passed")),
     "inductions.period.closed": OrderingCase(
         newer=period_closed("pass", date(2027, 7, 1)), older=period_closed("fail", date(2027, 6, 1)),
         shown=induction_end_shown, expected=(date(2027, 7, 1),)),

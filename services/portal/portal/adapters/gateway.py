@@ -2,10 +2,12 @@
 
 Answers are JSON; every refusal becomes a ServiceError carrying the service's status, code, message and field
 messages (the one error shape every service shares), so pages can show them. The gateway or a service being
-down is ServiceUnavailable; a timeout on a write is never retried (it may have happened)."""
+down is ServiceUnavailable; a timeout on a write is never retried (it may have happened). A download (`stream`) is
+passed on as it arrives, never held whole."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import requests
@@ -53,6 +55,22 @@ class Answer:
         return json.loads(raw) if raw else None
 
 
+@dataclass
+class Download:
+    """A service's answer still arriving: its headers now, its body a chunk at a time (the connection is given back
+    when the last chunk is read, or when whoever reads stops early)."""
+
+    headers: dict
+    response: requests.Response
+    chunk_size: int = 64 * 1024
+
+    def chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_content(self.chunk_size)
+        finally:
+            self.response.close()
+
+
 class Gateway:
     def __init__(self, base_url: str, *, timeout: float = 15.0):
         self.base_url = base_url.rstrip("/")
@@ -62,16 +80,32 @@ class Gateway:
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
 
-    def call(self, method: str, path: str, *, token: str | None = None, json_body=None, params=None, data=None,
-             files=None) -> Answer:
-        headers = {"Accept": "application/json", correlation.HEADER: correlation.current()}
+    def _send(self, method: str, path: str, *, token: str | None, accept: str = "application/json", **kwargs):
+        headers = {"Accept": accept, correlation.HEADER: correlation.current()}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         try:
-            response = self.http.request(method, f"{self.base_url}{path}", json=json_body, params=params, data=data,
-                                         files=files, headers=headers, timeout=self.timeout, allow_redirects=False)
+            return self.http.request(method, f"{self.base_url}{path}", headers=headers, timeout=self.timeout,
+                                     allow_redirects=False, **kwargs)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ServiceUnavailable(f"{method} {path}: {type(exc).__name__}") from exc
+
+    def call(self, method: str, path: str, *, token: str | None = None, json_body=None, params=None, data=None,
+             files=None) -> Answer:
+        response = self._send(method, path, token=token, json=json_body, params=params, data=data, files=files)
+        return self._answer(method, path, response)
+
+    def stream(self, path: str, *, token: str | None = None, params=None) -> Download:
+        """GET a download: refused as `call` refuses (the error answers are small JSON); otherwise its body unread."""
+        response = self._send("GET", path, token=token, accept="text/csv, application/json", params=params, stream=True)
+        if response.status_code >= 400:
+            try:
+                self._answer("GET", path, response)
+            finally:
+                response.close()
+        return Download(dict(response.headers), response)
+
+    def _answer(self, method: str, path: str, response: requests.Response) -> Answer:
         body = None
         if response.content:
             try:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
-from portal.adapters.gateway import Answer, ServiceError
+from portal.adapters.gateway import Answer, Download, ServiceError
 from portal.adapters.tokens import Tokens
 from portal.domain.working_context import Organisation, WorkingContext
 
@@ -66,22 +66,30 @@ class Services:
             g.context_stale = True  # memberships, mode or acting organisation may have changed with it
         return tokens
 
-    def call(self, method: str, path: str, **kwargs) -> Answer:
+    def _with_token(self, send):
         tokens = self._tokens()
         if not tokens.fresh:
             tokens = self._refresh(tokens)
         try:
-            return self.portal.gateway.call(method, path, token=tokens.access_token, **kwargs)
+            return send(tokens.access_token)
         except ServiceError as error:
             if error.status != 401:
                 raise
         tokens = self._refresh(tokens)  # the token was refused (expired a moment ago, or revoked): once more
         try:
-            return self.portal.gateway.call(method, path, token=tokens.access_token, **kwargs)
+            return send(tokens.access_token)
         except ServiceError as error:
             if error.status == 401:
                 raise SignedOut() from error
             raise
+
+    def call(self, method: str, path: str, **kwargs) -> Answer:
+        return self._with_token(lambda token: self.portal.gateway.call(method, path, token=token, **kwargs))
+
+    def stream(self, path: str, **params) -> Download:
+        """A download, passed on as it arrives (refused before its first byte as `call` is)."""
+        params = {k: v for k, v in params.items() if v not in (None, "")}
+        return self._with_token(lambda token: self.portal.gateway.stream(path, token=token, params=params))
 
     def get(self, path: str, **params):
         return self.call("GET", path, params={k: v for k, v in params.items() if v not in (None, "")}).body
@@ -188,6 +196,10 @@ SECTION_LINKS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
                ("Contacts", "/school/contacts", ("/school/contacts",))],
     "appropriate_body": [("Teachers", "/appropriate-body/teachers",
                           ("/appropriate-body/teachers", "/appropriate-body/claim-an-ect", "/appropriate-body/bulk"))],
+    "lead_provider": [("Schools", "/lead-provider/schools", ("/lead-provider/schools",)),
+                      ("Participants", "/lead-provider/participants", ("/lead-provider/participants",))],
+    "delivery_partner": [("Schools", "/delivery-partner/schools", ("/delivery-partner/schools",)),
+                         ("Participants", "/delivery-partner/participants", ("/delivery-partner/participants",))],
 }
 
 

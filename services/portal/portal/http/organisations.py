@@ -68,7 +68,7 @@ def settings():
     return render("organisations/settings.html", status=422 if errors else 200, errors=errors, modes=MODES)
 
 
-@blueprint.get('/<any("lead-provider", "delivery-partner", "training-provider", dfe):section>')
+@blueprint.get('/<any("training-provider", dfe):section>')
 @signed_in
 def coming(section):
     organisation_type = section.replace("-", "_")

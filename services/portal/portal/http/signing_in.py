@@ -39,6 +39,9 @@ def home_for(context) -> str:
         return url_for("school.ects")
     if context.in_view("appropriate_body"):
         return url_for("appropriate_body.teachers")
+    for provider in ("delivery_partner", "lead_provider"):
+        if context.in_view(provider):
+            return url_for(f"{provider}.schools")
     for organisation_type, _ in context.sections:
         return url_for("organisations.coming", section=organisation_type.replace("_", "-"))
     return url_for("organisations.no_organisation")
