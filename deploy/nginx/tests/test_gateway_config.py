@@ -247,6 +247,21 @@ def test_oversized_bodies_are_refused_with_413(gateway):
     assert status == 200 and json.loads(body)["path"] == "/ects"
 
 
+def test_the_in_flight_upload_takes_a_large_file_and_nothing_else_does(gateway):
+    big = b"x" * (5 * 1024 * 1024)
+    status, _, body = _request(f"{gateway}/inductions/admin/in-flight-imports?x=1", method="POST", data=big,
+                               headers={"Content-Type": "multipart/form-data; boundary=b"})
+    seen = json.loads(body)
+    assert status == 200 and seen["path"] == "/admin/in-flight-imports?x=1"
+    assert seen["headers"]["x-forwarded-prefix"] == "/inductions"
+    status, _, body = _request(f"{gateway}/inductions/admin/in-flight-imports/x", method="POST", data=big,
+                               headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert status == 413 and "2 MB" in json.loads(body)["message"]
+    status, _, body = _request(f"{gateway}/inductions/admin/in-flight-imports", method="POST",
+                               data=b"x" * (102 * 1024 * 1024 + 1), headers={"Content-Type": "text/csv"})
+    assert status == 413 and json.loads(body)["code"] == "payload_too_large" and "100 MB" in json.loads(body)["message"]
+
+
 def test_an_unreachable_service_answers_503_json(gateway):
     status, headers, body = _request(f"{gateway}/trs-sync/teachers/1234567")
     assert status == 503 and json.loads(body)["code"] == "service_unavailable"

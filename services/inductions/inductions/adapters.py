@@ -1,5 +1,6 @@
 """Tables and the imperative mapping of the domain model onto them."""
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, MetaData, Numeric, String, Table, Text, func
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData,
+                        Numeric, String, Table, Text, func)
 from sqlalchemy.dialects.postgresql import UUID
 from sqlalchemy.orm import registry, relationship
 
@@ -142,6 +143,55 @@ in_flight_imports = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("imported_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# The in-flight import's uploads (migration 0007_in_flight_uploads): each upload, queued until a worker takes it, with
+# its progress and, once finished, the CLI's summary; the file itself in chunks until it is processed; its rejected rows.
+in_flight_uploads = Table(
+    "in_flight_uploads", metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("status", String(10), nullable=False),  # queued | running | finished | failed
+    Column("dry_run", Boolean, nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("file_bytes", BigInteger, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("mapping", JSON),  # legacy name → appropriate body id; null: the column holds our ids
+    Column("mapping_file_name", String(255)),
+    Column("uploaded_by", JSON, nullable=False),  # the staff member's actor
+    Column("access_token", Text),  # the uploader's, forwarded to trs-sync; erased when the import ends
+    Column("correlation_id", String(200), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("phase", String(10)),  # reading | checking
+    Column("bytes_read", BigInteger, nullable=False, server_default="0"),
+    Column("rows_read", Integer, nullable=False, server_default="0"),
+    Column("teachers_checked", Integer, nullable=False, server_default="0"),
+    Column("teachers_total", Integer),
+    Column("summary", JSON),
+    Column("error_code", String(50)),
+    Column("error_message", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("in_flight_uploads_by_status", "status", "created_at"),
+    Index("in_flight_uploads_newest_first", "created_at", "id"),
+)
+
+in_flight_upload_chunks = Table(
+    "in_flight_upload_chunks", metadata,
+    Column("upload_id", UUID(as_uuid=False), ForeignKey("in_flight_uploads.id", ondelete="CASCADE"), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+
+in_flight_upload_rejects = Table(
+    "in_flight_upload_rejects", metadata,
+    Column("upload_id", UUID(as_uuid=False), ForeignKey("in_flight_uploads.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),  # the CLI's order: by line, then reason
+    Column("line", Integer, nullable=False),
+    Column("reason", String(50), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("cells", JSON, nullable=False),
 )
 
 

@@ -41,6 +41,7 @@ def svc(service, fake_trs_sync, clock):
     fake_trs_sync.deactivated.clear()
     fake_trs_sync.finds.clear()
     fake_trs_sync.down = False
+    fake_trs_sync.refuse_tokens = False
     clock.fixed = TODAY
     return service
 

@@ -14,6 +14,7 @@ class FakeTrsSync:
         self.teachers: dict[str, dict] = {}
         self.deactivated: set[str] = set()
         self.down = False
+        self.refuse_tokens = False  # answer 401, as trs-sync does to an expired access token
         self.finds: list[dict] = []  # bodies of POST /teachers/find, with the caller's Authorization header
         app = Flask("fake-trs-sync")
 
@@ -21,6 +22,8 @@ class FakeTrsSync:
         def find():
             if self.down:
                 return jsonify({"code": "trs_unavailable"}), 503
+            if self.refuse_tokens:
+                return jsonify({"code": "token_expired", "message": "The access token has expired."}), 401
             body = request.get_json()
             self.finds.append({"body": body, "authorization": request.headers.get("Authorization")})
             wanted = body["teachers"]

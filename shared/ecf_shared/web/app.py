@@ -73,8 +73,11 @@ def build_app(settings: Settings, *, title: str, blueprints: Iterable, db: Datab
 
     @app.before_request
     def _authenticate():
+        view = app.view_functions.get(request.endpoint)
+        max_body_bytes = getattr(view, "_ecf_max_body_bytes", None)
+        if max_body_bytes is not None:  # before anything reads the body (the request guard reads a form's)
+            request.max_content_length = max_body_bytes(ctx.settings)
         if request.method in ("POST", "PUT", "PATCH") and request.content_length and not request.is_json:
-            view = app.view_functions.get(request.endpoint)
             if not getattr(view, "_ecf_accepts_any_body", False):
                 raise UnsupportedMediaType("Send JSON with Content-Type: application/json.")
         auth.authenticate()
@@ -92,3 +95,14 @@ def context() -> ServiceContext:
 def accepts_any_body(view):
     view._ecf_accepts_any_body = True
     return view
+
+
+def accepts_upload(max_body_bytes: Callable[[Settings], int]):
+    """Mark a view that takes a file upload (any body) larger than MAX_BODY_BYTES: `max_body_bytes(settings)` is its
+    own limit, past which the request is refused with 413 before the body is read. The gateway's limit for the
+    route must be at least as large."""
+    def mark(view):
+        view._ecf_accepts_any_body = True
+        view._ecf_max_body_bytes = max_body_bytes
+        return view
+    return mark

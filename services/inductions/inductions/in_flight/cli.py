@@ -18,7 +18,7 @@ from inductions.adapters import start_mappers
 from inductions.clock import Clock
 from inductions.domain.in_flight import COLUMNS
 from inductions.in_flight.importer import InFlightImport, Summary
-from inductions.in_flight.legacy_file import Grouped, MappingError, load_mapping
+from inductions.in_flight.legacy_file import REJECTS_HEADER, Grouped, MappingError, load_mapping
 from inductions.in_flight.trs import TrsFinder
 from inductions.settings import InductionsSettings
 
@@ -34,7 +34,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _token() -> str | None:
+def configured_token() -> str | None:
+    """The DfE staff access token the operator gave the process (the CLI's, or an upload worker's own)."""
     if os.environ.get("IMPORT_ACCESS_TOKEN"):
         return os.environ["IMPORT_ACCESS_TOKEN"]
     if os.environ.get("IMPORT_ACCESS_TOKEN_FILE"):
@@ -51,7 +52,7 @@ def import_in_flight(settings: InductionsSettings, argv: list[str], *, clock: Cl
     except (OSError, MappingError) as exc:
         console.print(f"[red]Mapping file: {exc}", highlight=False)
         return 2
-    token = _token()
+    token = configured_token()
     if token is None:
         console.print("[red]Set IMPORT_ACCESS_TOKEN (or IMPORT_ACCESS_TOKEN_FILE) to a DfE staff access token.")
         return 2
@@ -89,7 +90,7 @@ def _progress(console: Console) -> Progress:
 def write_rejects(grouped: Grouped, path: str) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["Line", "Reason", "Detail", *COLUMNS])
+        writer.writerow(REJECTS_HEADER)
         for line, reason, detail, cells in grouped.rejects():
             writer.writerow([line, reason, detail, *cells])
 

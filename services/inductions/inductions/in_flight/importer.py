@@ -68,6 +68,8 @@ class InFlightImport:
     dry_run: bool = False
     source: str = "legacy file"
     batch_size: int = BATCH
+    actor: Actor = ACTOR  # the audit entries' and events' author: the CLI's system actor, or the staff who uploaded
+    audit_details: dict = field(default_factory=dict)  # added to each audit entry's details (the upload's id)
 
     def run(self, grouped: Grouped, on_teacher: Callable[[int], None] = lambda n: None) -> Summary:
         summary = Summary(rows_read=grouped.rows_read, dry_run=self.dry_run)
@@ -186,7 +188,7 @@ class InFlightImport:
             induction.qts_awarded_on = trs.qts_awarded_on
             before = induction.snapshot()
         updating = bool(induction.periods)
-        changed = self._replace_periods(uow, induction, sorted(teacher.periods, key=lambda p: p.started_on))
+        changed = self._replace_periods(uow, induction, sorted(teacher.periods, key=lambda p: p.started_on), self.actor)
         summary.periods_imported += changed
         if updating:
             summary.teachers_updated += 1
@@ -194,10 +196,10 @@ class InFlightImport:
         else:
             summary.teachers_imported += 1
         uow.session.add(AuditEntry(trn=teacher.trn, action="import_in_flight_update" if updating else "import_in_flight",
-                                   actor=ACTOR.to_dict(), details=jsonable({
-                                       "source": self.source, "lines": teacher.lines,
+                                   actor=self.actor.to_dict(), details=jsonable({
+                                       **self.audit_details, "source": self.source, "lines": teacher.lines,
                                        "periods": [asdict(p) for p in teacher.periods]})))
-        events.announce_status(uow, induction, before, actor=ACTOR, source="cpd",
+        events.announce_status(uow, induction, before, actor=self.actor, source="cpd",
                                reason="Imported from the legacy service" if not updating
                                else "Corrected by a later import from the legacy service",
                                trs_induction={"status": trs.status, "start_date": trs.start_date,
@@ -205,7 +207,7 @@ class InFlightImport:
         return True
 
     @staticmethod
-    def _replace_periods(uow: UnitOfWork, induction: Induction, legacy: list[rules.LegacyPeriod]) -> int:
+    def _replace_periods(uow: UnitOfWork, induction: Induction, legacy: list[rules.LegacyPeriod], actor: Actor) -> int:
         """The record's periods become the file's, in start order: kept ones changed in place, new ones opened
         (and closed when finished), ones the file no longer has removed. Returns how many periods were written."""
         existing = sorted(induction.periods, key=lambda p: p.started_on)
@@ -220,13 +222,13 @@ class InFlightImport:
                     continue
                 for name, value in values.items():
                     setattr(period, name, value)
-                events.period(uow, "updated", induction, period, ACTOR)
+                events.period(uow, "updated", induction, period, actor)
             else:
                 period = InductionPeriod(induction.id, **values)
                 induction.periods.append(period)
-                events.period(uow, "opened", induction, period, ACTOR)
+                events.period(uow, "opened", induction, period, actor)
                 if period.finished_on is not None:
-                    events.period(uow, "closed", induction, period, ACTOR)
+                    events.period(uow, "closed", induction, period, actor)
             written += 1
         for period in existing[len(legacy):]:
             induction.periods.remove(period)

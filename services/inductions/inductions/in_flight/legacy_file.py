@@ -10,14 +10,14 @@ import re
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
-from collections.abc import Callable
 
 from inductions.domain.in_flight import COLUMNS, Problem, is_uuid, normalise_name, read_trn
 
 SURROGATE = re.compile("[\udc80-\udcff]")
 INSERT_BATCH = 5000
+REJECTS_HEADER = ("Line", "Reason", "Detail", *COLUMNS)  # the rejected rows' CSV (the CLI's --rejects, the upload's)
 
 
 class MappingError(ValueError):
@@ -29,22 +29,32 @@ def load_mapping(path: str | None) -> dict[str, str]:
     line. Names match ignoring case and repeated spaces. Without a file the column must hold our ids."""
     if path is None:
         return _IdsAsThemselves()
-    mapping: dict[str, str] = {}
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = [normalise_name(h) for h in next(reader, [])]
-        if header != ["legacy name", "appropriate body id"]:
-            raise MappingError(f"{path}: the header must be 'legacy name,appropriate body id'")
-        for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != 2 or not row[0].strip() or not is_uuid(row[1].strip()):
-                raise MappingError(f"{path} line {line}: want a legacy name and an appropriate body id (a UUID)")
-            name, body_id = normalise_name(row[0]), str(uuid.UUID(row[1].strip()))
-            if mapping.get(name, body_id) != body_id:
-                raise MappingError(f"{path} line {line}: {row[0].strip()!r} is mapped twice, to different ids")
-            mapping[name] = body_id
+        return read_mapping(fh, path)
+
+
+def read_mapping(lines: Iterable[str], name: str) -> dict[str, str]:
+    """The mapping file's text (lines, as a file yields them), `name` naming it in the errors."""
+    mapping: dict[str, str] = {}
+    reader = csv.reader(lines)
+    header = [normalise_name(h) for h in next(reader, [])]
+    if header != ["legacy name", "appropriate body id"]:
+        raise MappingError(f"{name}: the header must be 'legacy name,appropriate body id'")
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 2 or not row[0].strip() or not is_uuid(row[1].strip()):
+            raise MappingError(f"{name} line {line}: want a legacy name and an appropriate body id (a UUID)")
+        name_, body_id = normalise_name(row[0]), str(uuid.UUID(row[1].strip()))
+        if mapping.get(name_, body_id) != body_id:
+            raise MappingError(f"{name} line {line}: {row[0].strip()!r} is mapped twice, to different ids")
+        mapping[name_] = body_id
     return mapping
+
+
+def ids_as_themselves() -> dict[str, str]:
+    """The mapping without a mapping file: the appropriate body column holds our ids."""
+    return _IdsAsThemselves()
 
 
 class _IdsAsThemselves(dict):

@@ -17,6 +17,10 @@ class TrsUnavailable(Unavailable):
     pass
 
 
+class TokenRefused(TrsUnavailable):
+    """trs-sync refused the access token forwarded to it (expired, or not a DfE staff member's)."""
+
+
 class TrsFinder:
     def __init__(self, trs_sync_url: str, token: str | None, *, timeout: float = 30.0, sleep=time.sleep):
         self.client = ServiceClient(trs_sync_url, name="trs_sync", timeout=timeout)
@@ -32,12 +36,22 @@ class TrsFinder:
                 answer = response.json()
                 self.trs_requests += answer.get("trs_requests", 0)
                 return {t["trn"]: _teacher(t) for t in answer["teachers"]}
+            if response.status_code in (401, 403):
+                raise TokenRefused(f"trs-sync refused the access token ({response.status_code}): "
+                                   f"{_message(response)}", code="token_refused")
             if response.status_code not in (429, 503):
                 raise TrsUnavailable(f"trs-sync answered {response.status_code}: {response.text[:300]}",
                                      code="trs_unavailable")
             self.sleep(float(response.headers.get("Retry-After", "5")))
         raise TrsUnavailable("TRS stayed busy; run the import again later (it carries on where it stopped).",
                              code="trs_unavailable")
+
+
+def _message(response) -> str:
+    try:
+        return str(response.json().get("message", ""))[:300]
+    except ValueError:
+        return response.text[:300]
 
 
 def _teacher(t: dict) -> TrsTeacher:
