@@ -145,7 +145,7 @@ in_flight_imports = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# The in-flight import's uploads (migration 0007_in_flight_uploads): each upload, queued until a worker takes it, with
+# The in-flight import's uploads (migration 0008_in_flight_uploads): each upload, queued until a worker takes it, with
 # its progress and, once finished, the CLI's summary; the file itself in chunks until it is processed; its rejected rows.
 in_flight_uploads = Table(
     "in_flight_uploads", metadata,

@@ -1,4 +1,4 @@
-"""lp-api owns its participant declarations (migration 0007). `document` is the v3 resource as served, rewritten
+"""lp-api owns its participant declarations (migration 0007_declarations_statements). `document` is the v3 resource as served, rewritten
 with every change, so lists join stored text as participants' do."""
 from sqlalchemy import Column, DateTime, Index, Integer, String, Table, Text, text
 from sqlalchemy.dialects.postgresql import UUID

@@ -1,4 +1,4 @@
-"""lp-api owns its statements (migration 0007)."""
+"""lp-api owns its statements (migration 0007_declarations_statements)."""
 from sqlalchemy import Column, Date, DateTime, Index, Integer, String, Table, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 

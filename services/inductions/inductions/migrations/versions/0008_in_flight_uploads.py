@@ -1,6 +1,6 @@
 """in_flight_uploads: the in-flight import through a staff-only upload, processed by the worker
 
-Revision ID: 0007_in_flight_uploads
+Revision ID: 0008_in_flight_uploads
 
 `in_flight_uploads` holds each upload (queued → running → finished | failed), its progress and, once finished, the
 summary the CLI prints; `in_flight_upload_chunks` the file itself in 1 MB chunks until it has been processed;
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import UUID
 
-revision = "0007_in_flight_uploads"
-down_revision = "0006_membership_copies"
+revision = "0008_in_flight_uploads"
+down_revision = "0007_schools_shown"
 branch_labels = None
 depends_on = None
 
