@@ -52,6 +52,8 @@ PERSONAS = [
          note="appropriate body user at two teaching school hubs (Kingsbridge and Westmoor)"),
     dict(key="sam", email="sam@education.gov.uk", first="Sam", last="Staff", staff_role="admin",
          memberships=[], note="DfE staff admin"),
+    dict(key="fiona", email="fiona@education.gov.uk", first="Fiona", last="Finance", staff_role="finance",
+         memberships=[], note="DfE finance: pays lead providers' statements"),
 ]
 
 
