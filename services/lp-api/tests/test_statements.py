@@ -166,8 +166,11 @@ def test_only_dfe_finance_staff_pay_statements(svc, make_provider, token_issuer)
         "organisation_id": provider.id, "organisation_type": "lead_provider", "role": "approver"}],
         acting_organisation_id=provider.id)}
     school = "5f0e1c1e-7d4f-4b55-9c87-1f1b3c0a2d10"
+    undecided = {"Authorization": "Bearer " + token_issuer.issue(memberships=[  # in hat mode, none chosen yet
+        {"organisation_id": provider.id, "organisation_type": "lead_provider", "role": "approver"},
+        {"organisation_id": school, "organisation_type": "school", "role": "approver"}])}
     for headers, status, code in (
-            (member, 403, "role_forbids"),
+            (member, 403, "staff_only"), (undecided, 403, "staff_only"),
             (staff_headers(token_issuer, "read_only"), 403, "staff_role_forbids"),
             (staff_headers(token_issuer, "support"), 403, "staff_role_forbids"),
             (staff_headers(token_issuer, acting_for={"organisation_id": school, "reason": "ticket 12"}), 403,
