@@ -14,7 +14,9 @@ Prints a table and writes bench/results/bench.json:
 - event propagation latency (registration commit → visible in lp-api) under steady load;
 - trs-sync throughput: status changes delivered to the TRS stand-in per second;
 - lp-api full sync rows/s against a raw psycopg read, and how cost grows with 10k, 100k (and, with
-  --big, 1M) participants — from bench/lp_api_sync.py.
+  --big, 1M) participants — from bench/lp_api_sync.py;
+- lp-api declarations at 100k: their full sync against the same ceiling and bound, and the POST rate (each POST a
+  new declaration) — from bench/lp_api_declarations.py.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from system import eventually
 from propagation import register_and_watch
 
 RESULTS = Path(__file__).parent / "results"
-PARTS = ("request_rate", "portal", "portal_csv", "propagation", "trs_sync", "lp_api")
+PARTS = ("request_rate", "portal", "portal_csv", "propagation", "trs_sync", "lp_api", "lp_api_declarations")
 CEILING = "ceiling: bare Flask hello via gateway"
 
 
@@ -146,6 +148,15 @@ def lp_api_full_sync(big: bool) -> list | dict:
     return json.loads(path.read_text()) if out.returncode == 0 and path.exists() else {"error": out.stderr[-2000:]}
 
 
+def lp_api_declarations() -> dict:
+    """bench/lp_api_declarations.py at 100k declarations: their full sync and the POST rate."""
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "lp_api_declarations.py"), "--n", "100000"],
+                         capture_output=True, text=True, timeout=3600)
+    print(out.stdout)
+    path = RESULTS / "lp_api_declarations.json"
+    return json.loads(path.read_text()) if out.returncode == 0 and path.exists() else {"error": out.stderr[-2000:]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -178,6 +189,8 @@ def main() -> int:
             report["trs_sync"] = trs_sync_throughput(system, 500)
     if "lp_api" in parts:
         report["lp_api_full_sync"] = lp_api_full_sync(args.big)
+    if "lp_api_declarations" in parts:
+        report["lp_api_declarations"] = lp_api_declarations()
     report["summary"] = summary(report)
     write_json(RESULTS / "bench.json", report)
     print_table(report)
@@ -200,6 +213,13 @@ def summary(report: dict) -> list[str]:
         lines.append(f"propagation commit -> lp-api: p50 {p['p50']} ms, p95 {p['p95']} ms")
     if "trs_sync" in report:
         lines.append(f"trs-sync -> TRS stand-in: {report['trs_sync']['per_second']} changes/s")
+    declared = report.get("lp_api_declarations", {})
+    if "post" in declared:
+        lines.append(f"lp-api declarations POST: {declared['post']['requests_per_second']} declarations/s, "
+                     f"{declared['post']['errors']} errors")
+        for per_page, r in declared["per_page"].items():
+            lines.append(f"lp-api declarations full sync at {declared['n']:,}, per_page {per_page}: "
+                         f"{r['lp_api']['rows_per_second']} rows/s, ratio {r['ratio']}, bound {r.get('bound', '-')}")
     return lines
 
 
@@ -225,6 +245,8 @@ def print_table(report: dict) -> None:
               f"{t['per_second']}/s (client rate limit raised for the measurement; production default 1000/min) ==")
     if "lp_api_full_sync" in report:
         print_lp_api(report["lp_api_full_sync"])
+    if "lp_api_declarations" in report:
+        print_lp_api_declarations(report["lp_api_declarations"])
 
 
 def print_portal(portal: dict) -> None:
@@ -262,6 +284,18 @@ def print_lp_api(sync) -> None:
             print(f"{run['n']:>9} {per_page:>8} {api['rows_per_second']:>14} {r['ceiling']['rows_per_second']:>15} "
                   f"{r['ratio']:>6} {r.get('bound', '-'):>6} {api['first_page_ms']:>7} {api['last_page_ms']:>7} "
                   f"{api['cold_last_page_ms']:>9}")
+
+
+def print_lp_api_declarations(declared: dict) -> None:
+    print("\n== lp-api declarations (bench/lp_api_declarations.py): full sync against the participants' ceiling and "
+          "bound, and the POST rate ==")
+    if "error" in declared:
+        print(f"   failed: {declared['error'][-500:]}")
+        return
+    print_lp_api([declared])
+    p = declared["post"]
+    print(f"   POST /api/v3/participant-declarations ({p['connections']} connections, each a new declaration): "
+          f"{p['requests_per_second']}/s, p50 {p['latency_p50']}, p99 {p['latency_p99']}, {p['errors']} errors")
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ import tempfile
 import textwrap
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 from urllib.parse import urlencode
@@ -61,6 +62,20 @@ HASH_KEY = "bench-key"
 RESULTS = ROOT / "bench" / "results" / "lp_api_sync.json"
 PATH = "/api/v3/participants/ecf"
 EDGE_PAGES = 5  # first and last pages' latency: the median of this many
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A v3 list a full sync pages through: its path, the table of its stored documents (ordered by created_at, id),
+    how a resource is counted in a body (not parsed), and the query of a cold last page (a sort the sync did not
+    use: no cursor; None: the other token, which has no cursor for that page)."""
+    path: str
+    table: str
+    marker: bytes
+    cold_query: dict | None
+
+
+PARTICIPANTS = Listing(PATH, "participants", b'"type":"participant"', {"sort": "created_at"})
 # Sentinels in the template document, replaced per row by PostgreSQL.
 SENTINEL_AT = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 
@@ -175,13 +190,14 @@ def app(environ, start_response):
 """
 
 
-def start_floor(url: str, lead_provider_id: str, n: int, port: int, workers: int, directory: Path) -> subprocess.Popen:
+def start_floor(url: str, lead_provider_id: str, n: int, port: int, workers: int, directory: Path,
+                listing: Listing = PARTICIPANTS) -> subprocess.Popen:
     """A bare WSGI app under lp-api's gunicorn settings, answering real pages' bytes from memory."""
     pages = {}
     with psycopg.connect(url, options=f"-csearch_path={SCHEMA}") as conn:
         for per_page in (100, 3000):
             documents = [r[0] for r in conn.execute(
-                "select document from participants where lead_provider_id = %s order by created_at, id limit %s",
+                f"select document from {listing.table} where lead_provider_id = %s order by created_at, id limit %s",
                 (lead_provider_id, per_page))]
             pages[str(per_page)] = '{"data":[' + ",".join(documents) + "]}"
     (directory / "floor_pages.json").write_text(json.dumps(pages))
@@ -192,7 +208,7 @@ def start_floor(url: str, lead_provider_id: str, n: int, port: int, workers: int
     process = subprocess.Popen([gunicorn, "--config", "python:ecf_shared.web.gunicorn_conf", "floor_app:app"],
                                env={**env, "PYTHONPATH": f"{directory}:{ROOT / 'shared'}"}, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=directory)
-    wait_until_up(port, PATH, process)
+    wait_until_up(port, listing.path, process)
     return process
 
 
@@ -207,9 +223,9 @@ def stop(process: subprocess.Popen) -> None:
 class Client:
     """GET with a bearer token over one keep-alive connection: http.client (lean) or requests."""
 
-    def __init__(self, port: int, token: str, kind: str):
+    def __init__(self, port: int, token: str, kind: str, path: str = PATH):
         self.headers = {"Authorization": f"Bearer {token}"}
-        self.kind, self.port = kind, port
+        self.kind, self.port, self.path = kind, port, path
         if kind == "requests":
             self.session = requests.Session()
             self.session.headers.update(self.headers)
@@ -217,7 +233,7 @@ class Client:
             self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
 
     def get(self, query: dict) -> bytes:
-        target = f"{PATH}?{urlencode(query)}"
+        target = f"{self.path}?{urlencode(query)}"
         if self.kind == "requests":
             response = self.session.get(f"http://127.0.0.1:{self.port}{target}")
             response.raise_for_status()
@@ -231,12 +247,12 @@ class Client:
 
 
 def interleaved_sync(url: str, lead_provider_id: str, port: int, floor_port: int | None, tokens: list[str],
-                     per_page: int, client_kind: str) -> dict:
+                     per_page: int, client_kind: str, listing: Listing = PARTICIPANTS) -> dict:
     """A full sync through lp-api, page by page, interleaved with the ceiling's fetches of the same rows (and the
     HTTP floor's pages), who goes first alternating, so the machine's load changes hit all of them alike. Each
     is timed on its own work: lp-api and the floor from request to last byte, the ceiling from fetch to bytes."""
-    api = Client(port, tokens[0], client_kind)
-    floor = Client(floor_port, tokens[0], client_kind) if floor_port else None
+    api = Client(port, tokens[0], client_kind, listing.path)
+    floor = Client(floor_port, tokens[0], client_kind, listing.path) if floor_port else None
     for _ in range(20):  # warm the worker (its connection and prepared statements) before timing
         api.get({"page[per_page]": 1})
         if floor:
@@ -251,7 +267,7 @@ def interleaved_sync(url: str, lead_provider_id: str, port: int, floor_port: int
             latencies.append(time.perf_counter() - t0)
             spent["lp_api"] += latencies[-1]
             # Counted, not parsed: the client's JSON decoding is not lp-api's cost (nor the ceiling's).
-            count = body.count(b'"type":"participant"')
+            count = body.count(listing.marker)
             rows["lp_api"] += count
             return count
 
@@ -267,12 +283,12 @@ def interleaved_sync(url: str, lead_provider_id: str, port: int, floor_port: int
             t0 = time.perf_counter()
             body = floor.get({"page[page]": page, "page[per_page]": per_page})
             spent["http_floor"] += time.perf_counter() - t0
-            count = body.count(b'"type":"participant"')
+            count = body.count(listing.marker)
             rows["http_floor"] += count
             return count
 
         t0 = time.perf_counter()
-        cursor.execute("select document from participants where lead_provider_id = %s order by created_at, id",
+        cursor.execute(f"select document from {listing.table} where lead_provider_id = %s order by created_at, id",
                        (lead_provider_id,))
         spent["ceiling"] += time.perf_counter() - t0
         page = 1
@@ -291,16 +307,17 @@ def interleaved_sync(url: str, lead_provider_id: str, port: int, floor_port: int
                         "rows_per_second": round(rows[name] / spent[name])}
     result["lp_api"].update(pages=pages, median_page_ms=round(statistics.median(latencies[:pages]) * 1000, 1))
     last_full_page = rows["lp_api"] // per_page or pages
-    result["lp_api"].update(edges(port, tokens, last_full_page, per_page, client_kind))
+    result["lp_api"].update(edges(port, tokens, last_full_page, per_page, client_kind, listing))
     return result
 
 
-def edges(port: int, tokens: list[str], last: int, per_page: int, client_kind: str, pairs: int = 15) -> dict:
+def edges(port: int, tokens: list[str], last: int, per_page: int, client_kind: str, listing: Listing = PARTICIPANTS,
+          pairs: int = 15) -> dict:
     """The first page against the last full one, asked for alternately after the sync: the last page by the syncing token
     (which seeks from its saved cursor), page 1 by the provider's other token (page 1 forgets its token's
     cursors, so the syncing token must not ask for it). Then the last page cold: with a sort the sync did not
-    use, so no cursor, found by an offset over the index."""
-    syncing, other = Client(port, tokens[0], client_kind), Client(port, tokens[1], client_kind)
+    use (or by the other token, when the list has no other sort), so no cursor, found by an offset over the index."""
+    syncing, other = Client(port, tokens[0], client_kind, listing.path), Client(port, tokens[1], client_kind, listing.path)
     for _ in range(5):
         other.get({"page[per_page]": 1})
     first, last_times, cold = [], [], []
@@ -311,7 +328,10 @@ def edges(port: int, tokens: list[str], last: int, per_page: int, client_kind: s
             into.append(time.perf_counter() - t0)
     for _ in range(5):
         t0 = time.perf_counter()
-        syncing.get({"page[page]": last, "page[per_page]": per_page, "sort": "created_at"})
+        if listing.cold_query is not None:
+            syncing.get({"page[page]": last, "page[per_page]": per_page, **listing.cold_query})
+        else:  # the other token has no cursor for the page before it (it only ever asks for page 1 and this one)
+            other.get({"page[page]": last, "page[per_page]": per_page})
         cold.append(time.perf_counter() - t0)
     return {"first_page_ms": round(statistics.median(first) * 1000, 1),
             "last_page": last, "last_page_ms": round(statistics.median(last_times) * 1000, 1),

@@ -8,9 +8,10 @@ import pytest
 import requests
 
 from hostile_requests import Request, requests_for
-from test_fuzz import NOT_YET_SERVED, V3_DOCUMENT
+from openapi_operations import V3_PREFIX
+from test_fuzz import V3_DOCUMENT
 
-SERVICES = ["accounts", "registrations", "inductions", "trs-sync"]
+SERVICES = ["accounts", "registrations", "inductions", "trs-sync", "lp-api"]
 
 
 def send(base_url: str, request: Request, token: str) -> requests.Response:
@@ -41,7 +42,9 @@ def path_values(system):
 @pytest.mark.parametrize("service", SERVICES)
 def test_no_hostile_input_gets_a_server_error(system, path_values, service):
     document = requests.get(f"{system.gateway}/{service}/openapi.json", timeout=10).json()
-    generated = list(requests_for(document, path_values, skip=lambda path: path.startswith("/sign-out")))
+    # lp-api's own document lists the lead provider API too: that is sent with a lead provider token (below).
+    generated = list(requests_for(document, path_values,
+                                  skip=lambda path: path.startswith(("/sign-out", V3_PREFIX))))
     assert len(generated) > 20
     token = system.sign_in("sam@education.gov.uk")["access_token"]
     try:
@@ -55,7 +58,7 @@ def test_no_hostile_input_gets_a_server_error_from_the_lead_provider_api(system)
     import json
 
     document = json.loads(V3_DOCUMENT.read_text())
-    generated = list(requests_for(document, skip=lambda path: any(p in path for p in NOT_YET_SERVED)))
+    generated = list(requests_for(document))  # lp-api serves the whole v3 document
     found = server_errors(system.gateway, generated, system.lp_token("Northern Lights Teaching"))
     assert not found, f"{len(found)} of {len(generated)} hostile requests got a 5xx:\n" + "\n".join(found[:60])
 

@@ -280,14 +280,15 @@ def test_a_declaration_is_paid_on_its_statement_then_voided_and_clawed_back(syst
     statement = lp.request("GET", f"/statements/{first['statement_id']}")["data"]["attributes"]
     assert (statement["cohort"], statement["paid"]) == (str(COHORT), False)
 
-    finance = User(system, "sam@education.gov.uk")
+    finance = User(system, "fiona@education.gov.uk")  # DfE finance staff
     early = finance.request("POST", f"/lp-api/finance/statements/{first['statement_id']}/paid")
     assert refusal(early, 409) == "cut_off_not_passed"
     pass_cut_off(system, statement["cut_off_date"])
     lp.sees("declarations", declaration["id"], "the declaration payable after its statement's cut-off",
             lambda a: a["state"] == "payable")
     paid = finance.post(f"/lp-api/finance/statements/{first['statement_id']}/paid", {}, status=200)
-    assert (paid["status"], paid["declarations"]) == ("paid", {"paid": 1})
+    assert (paid["status"], paid["declarations"], paid["paid_by"]["email"]) == (
+        "paid", {"paid": 1}, "fiona@education.gov.uk")
     lp.sees("declarations", declaration["id"], "the declaration paid", lambda a: a["state"] == "paid")
     lp.sees("statements", first["statement_id"], "the statement paid", lambda a: a["paid"] is True)
 

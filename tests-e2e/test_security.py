@@ -4,6 +4,8 @@
   wrong-audience, unsigned (alg none) or foreign-signed token;
 - the authorisation matrix: every operation × every role × someone else's organisation and resource
   ids never answers with the other organisation's data and never changes it;
+- lp-api's endpoints for signed-in people (DfE finance, at /lp-api/...) refuse everyone who is not DfE staff, and
+  only finance staff (and admins) pay a statement;
 - secrets at rest are hashed; hostile input gets a 4xx and changes nothing.
 """
 import time
@@ -122,6 +124,58 @@ def test_nobody_reaches_another_organisations_data(system, other_school_data, ro
         text = response.text
         assert data["ect_id"] not in text and data["trn"] not in text, f"{role} saw Oakfield's data via {op}"
     assert _ects_visible_to_alice(system, data["alice"]) == before
+
+
+LP_API_STAFF = [op for op in protected() if op.service == "lp-api"]
+
+
+def test_lp_api_staff_endpoints_are_in_the_suites():
+    assert {str(op) for op in LP_API_STAFF} >= {"lp-api GET /finance/statements",
+                                                "lp-api GET /finance/statements/{statement_id}",
+                                                "lp-api POST /finance/statements/{statement_id}/paid"}
+
+
+def _staff_get(system, who: str, path: str, **params):
+    token = system.sign_in(who)["access_token"]
+    return requests.get(f"{system.gateway}/lp-api{path}", params=params, headers={"Authorization": f"Bearer {token}"},
+                        timeout=10)
+
+
+@pytest.fixture(scope="module")
+def a_statement(system) -> dict:
+    """Northern Lights Teaching's last 2026 statement (it gets them when it works with a delivery partner then): its
+    cut-off is years away, so nothing here can pay it."""
+    system.add_delivery_partner("lp-1", "dp-1", 2026)
+    listed = _staff_get(system, "sam@education.gov.uk", "/finance/statements", lead_provider_id=system.org("lp-1"),
+                        cohort=2026)
+    assert listed.status_code == 200 and listed.json(), listed.text
+    return max(listed.json(), key=lambda s: s["cut_off_date"])
+
+
+NOT_STAFF = ("alice@oakfield.example", "abby@kingsbridge.example", "priya@providers.example")
+
+
+@pytest.mark.parametrize("op", LP_API_STAFF, ids=str)
+def test_lp_api_staff_endpoints_refuse_people_who_are_not_dfe_staff(system, a_statement, op):
+    url = op.url(system.gateway, {"statement_id": a_statement["id"]})
+    for who in NOT_STAFF:
+        response = call(op, url, system.sign_in(who)["access_token"], {})
+        assert response.status_code == 403, f"{who}: {response.status_code} {response.text[:200]}"
+        assert a_statement["lead_provider_id"] not in response.text
+    again = _staff_get(system, "fiona@education.gov.uk", f"/finance/statements/{a_statement['id']}")
+    assert again.status_code == 200 and again.json()["status"] == a_statement["status"]  # nothing paid
+
+
+def test_only_dfe_finance_staff_pay_statements_through_the_gateway(system, a_statement):
+    """The finance persona gets past the permission check: the statement's cut-off has not passed, so it is refused
+    with 409 (not 403), and stays open. (Support and read-only staff are refused 403: lp-api's own suite.)"""
+    url = f"{system.gateway}/lp-api/finance/statements/{a_statement['id']}/paid"
+    fiona = system.sign_in("fiona@education.gov.uk")["access_token"]
+    assert _staff_get(system, "fiona@education.gov.uk", "/finance/statements").status_code == 200
+    answer = requests.post(url, headers={"Authorization": f"Bearer {fiona}"}, timeout=10)
+    assert answer.status_code == 409 and answer.json()["code"] == "cut_off_not_passed", answer.text
+    assert _staff_get(system, "fiona@education.gov.uk", f"/finance/statements/{a_statement['id']}").json()[
+        "status"] == "open"
 
 
 def test_refresh_tokens_and_lead_provider_tokens_are_stored_hashed(system):

@@ -57,6 +57,8 @@ PERSONAS = [
          memberships=[("lp-1", "end_user")], note="lead provider user (Northern Lights Teaching)"),
     dict(key="sam", email="sam@education.gov.uk", first="Sam", last="Staff", staff_role="admin",
          memberships=[], note="DfE staff admin"),
+    dict(key="fiona", email="fiona@education.gov.uk", first="Fiona", last="Finance", staff_role="finance",
+         memberships=[], note="DfE finance: pays lead providers' statements"),
 ]
 
 

@@ -24,7 +24,8 @@ DSI_STATUSES = {1: "open", 2: "closed", 3: "proposed_to_close"}
 ROLE_PREFIX_TYPES = (("AppropriateBody", "appropriate_body"), ("LeadProvider", "lead_provider"),
                      ("DeliveryPartner", "delivery_partner"), ("TrainingProvider", "training_provider"),
                      ("School", "school"))
-STAFF_ROLE_CODES = {"dfeadmin": "admin", "dfesupport": "support", "dfereadonly": "read_only", "dfeuser": "read_only"}
+STAFF_ROLE_CODES = {"dfeadmin": "admin", "dfesupport": "support", "dfefinance": "finance", "dfereadonly": "read_only",
+                    "dfeuser": "read_only"}
 DSI_ACTOR = Actor(type="system", name="DfE Sign-in")
 
 

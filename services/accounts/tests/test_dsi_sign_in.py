@@ -122,6 +122,11 @@ def test_a_new_organisation_and_a_staff_user(svc, dsi, demo):
     claims = _claims(dsi.client, staff.json["access_token"])
     assert claims["staff_role"] == "admin" and claims["memberships"] == []
 
+    dsi.user("sub-finance", "fay@education.gov.uk", **{DFE_DSI: ["DfEFinance"]})
+    finance = dsi.sign_in("fay@education.gov.uk", DFE_DSI)
+    assert finance.status_code == 200, finance.json
+    assert _claims(dsi.client, finance.json["access_token"])["staff_role"] == "finance"
+
 
 def test_the_organisation_picked_at_dsi_is_the_acting_one(svc, dsi, demo):
     dsi.user("sub-multi", "mo@multi.example", **{OAKFIELD_DSI: ["SchoolUser"], NEW_LP_DSI: ["LeadProviderApprover"]})

@@ -79,3 +79,20 @@ def test_only_staff_act_for_organisations_and_staff_roles_limit_writes(svc, demo
     assert svc.client.get(f"/organisations/{school}/members", headers=bearer(sam)).status_code == 200
     invite = svc.client.post(f"/organisations/{school}/invitations", json={"email": "x@y.example"}, headers=bearer(sam))
     assert invite.status_code == 403 and invite.json["code"] == "staff_role_forbids"
+
+
+def test_dfe_finance_staff_read_everything_and_change_nothing_but_finance(svc, demo):
+    """The finance persona's token says staff_role finance (what lp-api's finance endpoints allow to pay statements);
+    the role reads across organisations and may change nothing accounts owns."""
+    fiona = sign_in(svc.client, "fiona@education.gov.uk")
+    assert _verify(svc, fiona["access_token"])["staff_role"] == "finance"
+    assert svc.client.get("/me", headers=bearer(fiona)).json["staff_role"] == "finance"
+    school = demo("school-1")
+    assert len(svc.client.get("/organisations", headers=bearer(fiona)).json) == len(ORGANISATIONS)
+    assert svc.client.get(f"/organisations/{school}/members", headers=bearer(fiona)).status_code == 200
+    invite = svc.client.post(f"/organisations/{school}/invitations", json={"email": "x@y.example"},
+                             headers=bearer(fiona))
+    assert invite.status_code == 403 and invite.json["code"] == "staff_role_forbids"
+    tutors = svc.client.post(f"/organisations/{school}/contacts/induction-tutors",
+                             json={"name": "Tina Tutor", "email": "tina@oakfield.example"}, headers=bearer(fiona))
+    assert tutors.status_code == 403 and tutors.json["code"] == "staff_role_forbids"

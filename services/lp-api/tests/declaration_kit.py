@@ -44,7 +44,7 @@ def declare(provider, participant_id, **kw):
     return provider.post(DECLARATIONS, body(participant_id, **kw))
 
 
-def staff_headers(token_issuer, staff_role="admin", **kw) -> dict:
+def staff_headers(token_issuer, staff_role="finance", **kw) -> dict:
     return {"Authorization": "Bearer " + token_issuer.issue(staff_role=staff_role, email="fiona@education.gov.uk",
                                                             name="Fiona Finance", **kw)}
 

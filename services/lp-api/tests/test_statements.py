@@ -157,15 +157,20 @@ def test_a_declaration_not_yet_paid_is_voided_off_its_statement(svc, make_provid
 
 
 def test_only_dfe_finance_staff_pay_statements(svc, make_provider, token_issuer):
+    """DfE finance staff (and admins, whose role holds every staff permission) pay statements; other staff read them."""
     provider = make_provider()
     declare(provider, ect(svc, provider)["teacher_id"])
     october = statement_for(provider, 2025, "October", "2026")["id"]
+    august = statement_for(provider, 2025, "August", "2026")["id"]
     member = {"Authorization": "Bearer " + token_issuer.issue(memberships=[{
         "organisation_id": provider.id, "organisation_type": "lead_provider", "role": "approver"}],
         acting_organisation_id=provider.id)}
     school = "5f0e1c1e-7d4f-4b55-9c87-1f1b3c0a2d10"
+    undecided = {"Authorization": "Bearer " + token_issuer.issue(memberships=[  # in hat mode, none chosen yet
+        {"organisation_id": provider.id, "organisation_type": "lead_provider", "role": "approver"},
+        {"organisation_id": school, "organisation_type": "school", "role": "approver"}])}
     for headers, status, code in (
-            (member, 403, "role_forbids"),
+            (member, 403, "staff_only"), (undecided, 403, "staff_only"),
             (staff_headers(token_issuer, "read_only"), 403, "staff_role_forbids"),
             (staff_headers(token_issuer, "support"), 403, "staff_role_forbids"),
             (staff_headers(token_issuer, acting_for={"organisation_id": school, "reason": "ticket 12"}), 403,
@@ -181,8 +186,13 @@ def test_only_dfe_finance_staff_pay_statements(svc, make_provider, token_issuer)
     listed = svc.client.get("/finance/statements", query_string={"lead_provider_id": provider.id, "status": "open"},
                             headers=staff_headers(token_issuer, "read_only"))
     assert listed.status_code == 200 and len(listed.json) == 10  # the worker has not passed any cut-off yet
-    paid = pay(svc, token_issuer, october)  # its cut-off passed in September: payable first, then paid
+    paid = pay(svc, token_issuer, october)  # finance staff; its cut-off passed in September: payable first, then paid
     assert paid.status_code == 200 and paid.json["status"] == "paid"
+    assert paid.json["paid_by"]["email"] == "fiona@education.gov.uk"
+    by_admin = pay(svc, token_issuer, august, staff_role="admin")
+    assert by_admin.status_code == 200 and by_admin.json["status"] == "paid"
+    read = svc.client.get(f"/finance/statements/{october}", headers=staff_headers(token_issuer, "support"))
+    assert read.status_code == 200 and read.json["status"] == "paid"
 
 
 def test_the_worker_passes_cut_offs_and_the_command_rehearses_them(svc, make_provider):

@@ -27,7 +27,7 @@ class Principal:
     user_id: str
     email: str | None = None
     name: str | None = None
-    staff_role: str | None = None  # admin | support | read_only
+    staff_role: str | None = None  # admin | support | finance | read_only
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
     mode: str = "hat"  # hat | blended
     acting_organisation_id: str | None = None

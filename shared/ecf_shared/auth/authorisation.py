@@ -22,6 +22,8 @@ STAFF_PERMISSIONS = {
     "admin": frozenset({"read", "register_teachers", "manage_users", "manage_contacts", "record_inductions",
                         "admin_inductions", "manual_handling", "manage_finance"}),
     "support": frozenset({"read", "manage_contacts", "manual_handling"}),
+    # DfE finance: read everything, and pay lead providers' statements (admin may pay them too).
+    "finance": frozenset({"read", "manage_finance"}),
     "read_only": frozenset({"read"}),
 }
 

@@ -8,7 +8,7 @@ from datetime import datetime
 ORGANISATION_TYPES = ("school", "lead_provider", "delivery_partner", "appropriate_body", "training_provider", "dfe")
 ROLES = ("approver", "end_user")
 MODES = ("hat", "blended")
-STAFF_ROLES = ("admin", "support", "read_only")
+STAFF_ROLES = ("admin", "support", "finance", "read_only")
 
 
 def _id() -> str:

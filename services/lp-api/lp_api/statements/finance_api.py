@@ -104,12 +104,12 @@ class FinanceStatementPaid(MethodView):
         """Mark a statement paid once its cut-off has passed: its payable declarations become paid and those awaiting
         clawback on it clawed back (DfE staff allowed manage_finance). Again: unchanged."""
         principal = current_principal()
+        if not principal.is_staff:  # whatever organisation they act for: no organisation role pays statements
+            raise Forbidden("Only DfE finance staff can mark statements paid.", code="staff_only")
         ctx = context()
         with ctx.uow() as uow:
             row = statement_row(uow.session, str(statement_id))
             if row is None:
-                if not principal.is_staff:
-                    raise Forbidden("Only DfE finance staff can mark statements paid.", code="staff_only")
                 raise NotFound("No such statement.")
             writable(principal, organisation_id=row["lead_provider_id"], permission="manage_finance",
                      field="lead_provider_id")
