@@ -120,3 +120,9 @@ def lock_until_commit(session, key: str, *, shared: bool = False) -> None:
     or create" of a row keyed by a natural id that two paths (a request and an event handler) may create at once."""
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     session.execute(text(f"select {function}(hashtextextended(:key, 0))"), {"key": key})
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE/ILIKE pattern matching `text` anywhere, its own %, _ and backslashes taken literally (use with
+    escape="\\")."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -18,6 +18,25 @@ OUTCOME_CORRECTION_DAYS = 30  # pass/fail reversals and admin reopening only whi
 CPD_MANAGED_YEARS = 7  # TRS treats an induction written by CPD as CPD's until its completed date is this old
 
 
+# TRS's induction exemption reasons (its "induction exemption reason" list, as codes). The TRS console
+# records its own reason, which it does not send us: `recorded_in_trs` stands for that one.
+EXEMPTION_REASONS = {
+    "qualified_before_7_may_2000": "Qualified before 7 May 2000",
+    "qualified_in_wales_1999_2003": "Qualified between 7 May 1999 and 1 April 2003; first post in Wales lasting two terms",
+    "passed_induction_in_northern_ireland": "Passed induction in Northern Ireland",
+    "passed_induction_in_guernsey": "Passed induction in Guernsey",
+    "passed_induction_in_jersey": "Passed induction in Jersey",
+    "passed_induction_in_isle_of_man": "Passed induction in the Isle of Man",
+    "passed_induction_in_gibraltar": "Passed probation in Gibraltar",
+    "passed_induction_in_sce_germany_or_cyprus": "Passed induction in Service Children's Education schools in Germany or Cyprus",
+    "full_registration_in_scotland": "Has, or is eligible for, full registration in Scotland",
+    "overseas_trained_teacher": "Overseas trained teacher with QTS awarded through recognition",
+    "qtls_with_set_membership": "Holds QTLS and keeps membership of the Society for Education and Training",
+    "two_years_experience_registered_teacher": "Registered teacher with at least two years' full-time teaching experience",
+    "recorded_in_trs": "Recorded as exempt in the TRS console",
+}
+
+
 @dataclass(frozen=True)
 class Window:
     """Within `days` days (inclusive) after the named anchor date, and not before it: the one window check, used by

@@ -3,10 +3,12 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, validate
+from sqlalchemy import or_
 
 from accounts import sessions
 from accounts.domain.model import ORGANISATION_TYPES, Organisation, User
 from ecf_shared.auth.authorisation import readable
+from ecf_shared.db import contains_pattern
 from ecf_shared.errors import NotFound
 from ecf_shared.web import fields
 from ecf_shared.web.app import context
@@ -63,6 +65,9 @@ class OrganisationSchema(Schema):
 class OrganisationQuerySchema(Schema):
     type = fields.String(validate=validate.OneOf(ORGANISATION_TYPES))
     organisation_id = fields.UUID()
+    q = fields.String(validate=[validate.Length(min=1, max=200), validate.Regexp(r"^[^\x00]*$", error="Must not contain NUL.")],
+                      metadata={"description": "part of the name (any case), or a URN or UKPRN exactly (what DfE staff "
+                                               "search by)"})
 
 
 class MembershipOutSchema(Schema):
@@ -236,6 +241,10 @@ class Organisations(MethodView):
                 q = q.filter(Organisation.id.in_(scope.organisation_ids))
             if query.get("type"):
                 q = q.filter(Organisation.type == query["type"])
+            if query.get("q", "").strip():
+                wanted = query["q"].strip()
+                q = q.filter(or_(Organisation.name.ilike(contains_pattern(wanted), escape="\\"), Organisation.urn == wanted,
+                                 Organisation.ukprn == wanted))
             return q.order_by(Organisation.name).limit(500).all()
 
 

@@ -96,3 +96,22 @@ def test_dfe_finance_staff_read_everything_and_change_nothing_but_finance(svc, d
     tutors = svc.client.post(f"/organisations/{school}/contacts/induction-tutors",
                              json={"name": "Tina Tutor", "email": "tina@oakfield.example"}, headers=bearer(fiona))
     assert tutors.status_code == 403 and tutors.json["code"] == "staff_role_forbids"
+
+
+def test_staff_find_organisations_by_part_of_the_name_or_a_urn_and_others_only_their_own(svc, demo):
+    sam = sign_in(svc.client, "sam@education.gov.uk")
+
+    def names(user, **query):
+        answer = svc.client.get("/organisations", query_string=query, headers=bearer(user))
+        assert answer.status_code == 200, answer.json
+        return [o["name"] for o in answer.json]
+
+    assert names(sam, q="100002") == ["Riverside Academy"]
+    assert names(sam, q="primary", type="school") == ["Hillside Primary School", "Oakfield Primary School"]
+    assert names(sam, q="10000001") == ["Northern Lights Teaching"]  # a UKPRN
+    assert names(sam, q="100_0%") == []  # LIKE's wildcards are only text
+    assert names(sam, q="hub", type="school") == []
+    alice = sign_in(svc.client, "alice@oakfield.example")
+    assert names(alice, q="primary") == ["Oakfield Primary School"]  # never another school's
+    assert names(alice, q="100002") == []
+    assert svc.client.get("/organisations", query_string={"q": "x" * 201}, headers=bearer(sam)).status_code == 422

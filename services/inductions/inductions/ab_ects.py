@@ -8,15 +8,12 @@ from sqlalchemy import and_, func, not_
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable
+from ecf_shared.db import contains_pattern
 from ecf_shared.uow import UnitOfWork
 from inductions.domain.model import Induction, InductionPeriod
 from inductions.views import induction_view
 
 STATUSES = ("open", "closed", "all")
-
-
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def page(uow: UnitOfWork, principal: Principal, *, appropriate_body_id, status: str, search: str | None, offset: int,
@@ -35,7 +32,7 @@ def page(uow: UnitOfWork, principal: Principal, *, appropriate_body_id, status: 
     if re.fullmatch(r"\d{7}", search):
         q = q.filter(Induction.trn == search)
     elif search:
-        q = q.filter(func.concat(Induction.first_name, " ", Induction.last_name).ilike(_like(search), escape="\\"))
+        q = q.filter(func.concat(Induction.first_name, " ", Induction.last_name).ilike(contains_pattern(search), escape="\\"))
     total = q.count()
     if offset >= total:
         return [], total

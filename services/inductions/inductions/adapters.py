@@ -92,6 +92,10 @@ manual_handling = Table(
     Column("details", JSON, nullable=False),
     Column("state", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # closed by DfE staff (migration 0009_manual_handling_closing): how it was settled, by whom, when
+    Column("resolution", Text),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_by", JSON),
 )
 
 # Read copy of ECT registrations' schools (migration 0003_school_ects), one row per ECT period.

@@ -5,14 +5,14 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, validate
 
 from ecf_shared.auth.authorisation import readable
-from ecf_shared.errors import Forbidden
+from ecf_shared.errors import Forbidden, NotFound
 from ecf_shared.induction_transitions import TRANSITIONS
 from ecf_shared.bulk_csv import read_rows
 from ecf_shared.web import fields
 from ecf_shared.web.app import accepts_any_body, context
 from ecf_shared.web.auth import current_principal
 from inductions import ab_ects, bulk, commands, school_ects, schools_shown
-from inductions.domain.audit import ManualHandlingItem
+from inductions.domain.audit import AuditEntry, ManualHandlingItem
 from inductions.domain.model import APPEAL_DECISIONS
 from inductions.domain.rules import EXEMPTION_REASONS
 from inductions.views import AppealSchema, ExtensionSchema, InductionSchema, induction_view
@@ -104,14 +104,37 @@ class ManualHandlingItemSchema(Schema):
     message = fields.String()
     actor = fields.Dict()
     details = fields.Dict()
-    state = fields.String()
+    state = fields.String(metadata={"description": "open | closed"})
     created_at = fields.DateTime()
+    resolution = fields.String(allow_none=True, metadata={"description": "the note staff closed it with"})
+    resolved_at = fields.DateTime(allow_none=True)
+    resolved_by = fields.Dict(allow_none=True)
 
 
 class PageQuerySchema(Schema):
     trn = fields.String(validate=TRN)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ManualHandlingQuerySchema(PageQuerySchema):
+    state = fields.String(validate=validate.OneOf(("open", "closed")), metadata={"description": "absent: both"})
+
+
+class CloseItemSchema(Schema):
+    note = fields.String(required=True, validate=[validate.Length(min=3, max=2000), NO_NUL],
+                         metadata={"description": "How it was settled (a support ticket, what was done by hand)."})
+
+
+class AuditEntrySchema(Schema):
+    id = fields.String()
+    at = fields.DateTime()
+    action = fields.String()
+    actor = fields.Dict(metadata={"description": "type, user_id, email and name at the time, the organisation acted "
+                                                "for and, for DfE staff acting for one, why"})
+    note = fields.String(allow_none=True)
+    support_ticket = fields.String(allow_none=True)
+    details = fields.Dict()
 
 
 class EctsQuerySchema(AppropriateBodySchema):
@@ -345,16 +368,56 @@ def _require_staff() -> None:
 
 @blp.route("/manual-handling")
 class ManualHandling(MethodView):
-    @blp.arguments(PageQuerySchema, location="query")
+    @blp.arguments(ManualHandlingQuerySchema, location="query")
     @blp.response(200, ManualHandlingItemSchema(many=True))
     def get(self, query):
-        """Changes refused for manual handling, and TRS console changes to review, oldest first (DfE staff)."""
+        """Changes refused for manual handling, and TRS console changes to review, oldest first, by TRN and state
+        (DfE staff)."""
         _require_staff()
         with context().uow() as uow:
             q = uow.session.query(ManualHandlingItem)
-            if query.get("trn"):
-                q = q.filter(ManualHandlingItem.trn == query["trn"])
+            for name in ("trn", "state"):
+                if query.get(name):
+                    q = q.filter(getattr(ManualHandlingItem, name) == query[name])
             return q.order_by(ManualHandlingItem.created_at, ManualHandlingItem.id).limit(query["limit"]).offset(query["offset"]).all()
+
+
+@blp.route("/manual-handling/<uuid:item_id>")
+class ManualHandlingItemById(MethodView):
+    @blp.response(200, ManualHandlingItemSchema)
+    def get(self, item_id):
+        """One item: the change that was refused, who asked for it and why it was refused (DfE staff)."""
+        _require_staff()
+        with context().uow() as uow:
+            item = uow.session.get(ManualHandlingItem, str(item_id))
+            if item is None:
+                raise NotFound("No such manual-handling item.", code="item_not_found")
+            return item
+
+
+@blp.route("/manual-handling/<uuid:item_id>/close")
+class CloseManualHandlingItem(MethodView):
+    @blp.arguments(CloseItemSchema)
+    @blp.response(200, ManualHandlingItemSchema)
+    def post(self, body, item_id):
+        """Close an open item settled by hand, with a note saying how (DfE staff who may handle the queue); audited
+        against the teacher. A closed item cannot be closed again (409 item_not_open)."""
+        caller = commands.manual_handler(current_principal())
+        with context().uow() as uow:
+            return commands.close_manual_handling(uow, caller, str(item_id), body["note"].strip())
+
+
+@blp.route("/teachers/<string:trn>/audit")
+class TeacherAudit(MethodView):
+    @blp.response(200, AuditEntrySchema(many=True))
+    def get(self, trn):
+        """Every change to a teacher's induction record, oldest first, with who made it (DfE staff)."""
+        _require_staff()
+        with context().uow() as uow:
+            if not commands.TRN.fullmatch(trn):
+                raise NotFound(f"No induction you can see for TRN {trn!r}.")
+            return (uow.session.query(AuditEntry).filter(AuditEntry.trn == trn)
+                    .order_by(AuditEntry.at, AuditEntry.id).limit(1000).all())
 
 
 @blp.route("/teachers/<string:trn>/induction")

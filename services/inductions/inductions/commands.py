@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +20,7 @@ from ecf_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from ecf_shared.events.envelope import Actor, jsonable
 from ecf_shared.uow import UnitOfWork
 from inductions import events
-from inductions.domain.audit import AuditEntry, ManualHandlingItem
+from inductions.domain.audit import AuditEntry, ItemNotOpen, ManualHandlingItem
 from inductions.domain.model import Appeal, Extension, Induction, ManualHandlingRequired
 
 TRS_COMPLETED_STATUSES = ("Passed", "Failed", "FailedInWales", "Exempt")
@@ -32,6 +32,11 @@ class Caller:
     kind: str  # the transition table's actor: appropriate_body | staff_admin | system | trs_console
     actor: Actor
     appropriate_body_id: str | None = None
+    acting_for_reason: str | None = None  # DfE staff acting for an organisation: why
+
+    def audit_actor(self) -> dict:
+        """The actor as audit entries keep it: a staff user acting for an organisation names both, and why."""
+        return {**self.actor.to_dict(), **({"acting_for_reason": self.acting_for_reason} if self.acting_for_reason else {})}
 
     @property
     def scope(self) -> set[str] | None:
@@ -42,7 +47,7 @@ class Caller:
 def appropriate_body(principal: Principal, appropriate_body_id) -> Caller:
     ab = writable(principal, organisation_id=appropriate_body_id, permission="record_inductions",
                   organisation_types=("appropriate_body",), field="appropriate_body_id")
-    return Caller("appropriate_body", principal.event_actor(ab), ab)
+    return Caller("appropriate_body", principal.event_actor(ab), ab, principal.acting_for_reason)
 
 
 def is_admin(principal: Principal) -> bool:
@@ -52,7 +57,16 @@ def is_admin(principal: Principal) -> bool:
 def admin(principal: Principal) -> Caller:
     if not is_admin(principal):
         raise Forbidden("Only DfE staff with the induction admin role can do this.", code="staff_role_forbids")
-    return Caller("staff_admin", principal.event_actor())
+    return Caller("staff_admin", principal.event_actor(), acting_for_reason=principal.acting_for_reason)
+
+
+def manual_handler(principal: Principal) -> Caller:
+    """DfE staff whose role lets them settle the manual-handling queue."""
+    if not principal.is_staff:
+        raise Forbidden("Only DfE staff can read this.")
+    if "manual_handling" not in STAFF_PERMISSIONS.get(principal.staff_role, frozenset()):
+        raise Forbidden("Your staff role does not allow handling the queue.", code="staff_role_forbids")
+    return Caller("staff_admin", principal.event_actor(), acting_for_reason=principal.acting_for_reason)
 
 
 def load(uow: UnitOfWork, trn: str, scope: set[str] | None = None, *, lock: bool = True) -> Induction:
@@ -82,7 +96,7 @@ def attempt(uow: UnitOfWork, induction: Induction, caller: Caller, change: Calla
         uow.rollback()
         uow.session.add(ManualHandlingItem(
             trn=trn, kind="outside_window", action=refused.decision.transition.action,
-            reason_code=refused.decision.reason_code, message=refused.message, actor=caller.actor.to_dict(),
+            reason_code=refused.decision.reason_code, message=refused.message, actor=caller.audit_actor(),
             details=jsonable(details)))
         uow.commit()
         raise
@@ -92,7 +106,7 @@ def finish(uow: UnitOfWork, induction: Induction, before: tuple, caller: Caller,
            reason: str, source: str = "cpd", note: str | None = None, ticket: str | None = None,
            appeal_lodged_on: date | None = None) -> None:
     """Audit, announce a status change if there was one, and commit."""
-    uow.session.add(AuditEntry(trn=induction.trn, action=action, actor=caller.actor.to_dict(), details=jsonable(details),
+    uow.session.add(AuditEntry(trn=induction.trn, action=action, actor=caller.audit_actor(), details=jsonable(details),
                                note=note, support_ticket=ticket))
     events.announce_status(uow, induction, before, actor=caller.actor, source=source, reason=reason,
                            appeal_lodged_on=appeal_lodged_on)
@@ -250,4 +264,24 @@ def exempt(uow: UnitOfWork, induction: Induction, caller: Caller, cmd: dict, tod
 
 
 def admin_exempt(uow: UnitOfWork, caller: Caller, trn: str, cmd: dict, today: date) -> Induction:
+    """DfE staff record an exemption in CPD: like a reopening, it needs a note or a support ticket reference."""
+    if not (cmd.get("note") or cmd.get("support_ticket")):
+        message = "Give a note or a support ticket reference."
+        raise Invalid(message, fields={"note": [message], "support_ticket": [message]})
     return exempt(uow, load(uow, trn), caller, cmd, today, source="cpd")
+
+
+def close_manual_handling(uow: UnitOfWork, caller: Caller, item_id: str, note: str) -> ManualHandlingItem:
+    """Close an item settled by hand, saying how; audited against the teacher."""
+    item = uow.session.get(ManualHandlingItem, item_id, with_for_update=True)
+    if item is None:
+        raise NotFound("No such manual-handling item.", code="item_not_found")
+    try:
+        item.close(note, caller.audit_actor(), datetime.now(UTC))
+    except ItemNotOpen as refused:
+        raise Conflict(str(refused), code="item_not_open") from None
+    uow.session.add(AuditEntry(trn=item.trn, action="manual_handling_closed", actor=caller.audit_actor(), note=note,
+                               details={"item_id": item.id, "kind": item.kind, "action": item.action,
+                                        "reason_code": item.reason_code}))
+    uow.commit()
+    return item

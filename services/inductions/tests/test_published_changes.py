@@ -71,7 +71,8 @@ def run(svc, trn: str, action: str, ab_id: str, today: date, decision: str) -> N
         elif action == "reopen":
             commands.reopen(uow, ADMIN, trn, {"note": "Corrected at the school's request"}, today)
         else:
-            commands.admin_exempt(uow, ADMIN, trn, {"reason": "overseas_trained_teacher", "number_of_terms": terms}, today)
+            commands.admin_exempt(uow, ADMIN, trn, {"reason": "overseas_trained_teacher", "number_of_terms": terms,
+                                                    "note": "Ticket 1"}, today)
 
 
 def changes_of(svc, trn: str) -> list[dict]:

@@ -10,6 +10,7 @@ from sqlalchemy import func, or_
 
 from ecf_shared.auth.actor import Principal
 from ecf_shared.auth.authorisation import readable
+from ecf_shared.db import contains_pattern
 from ecf_shared.errors import NotFound
 from ecf_shared.school_periods import registration_status
 from registrations.domain.listing import Listing, Search, parse_search
@@ -63,10 +64,6 @@ def _scoped(q, period_cls, principal: Principal, school_id=None):
     return q
 
 
-def _like(text: str) -> str:
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _searched(q, search: Search | None):
     if search is None:
         return q
@@ -74,7 +71,7 @@ def _searched(q, search: Search | None):
         return q.filter(Teacher.trn == search.value)
     if search.kind == "trn_prefix":
         return q.filter(Teacher.trn.startswith(search.value, autoescape=True))
-    return q.filter(func.concat(Teacher.first_name, " ", Teacher.last_name).ilike(_like(search.value), escape="\\"))
+    return q.filter(func.concat(Teacher.first_name, " ", Teacher.last_name).ilike(contains_pattern(search.value), escape="\\"))
 
 
 def _with_status(q, cls, status: str | None, today: date):

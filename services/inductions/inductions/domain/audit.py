@@ -27,7 +27,8 @@ class AuditEntry:
 @dataclass
 class ManualHandlingItem:
     """kind: `outside_window` (a change refused by the transition table's window) or `trs_console_change`
-    (a change made in the TRS console that CPD may not apply itself; details hold both versions)."""
+    (a change made in the TRS console that CPD may not apply itself; details hold both versions). DfE staff settle
+    it by hand and close it with a note saying how (state `closed`)."""
 
     trn: str
     kind: str
@@ -39,3 +40,17 @@ class ManualHandlingItem:
     state: str = "open"
     id: str = field(default_factory=_id)
     created_at: datetime | None = None
+    resolution: str | None = None
+    resolved_at: datetime | None = None
+    resolved_by: dict | None = None
+
+    def close(self, note: str, by: dict, at: datetime) -> None:
+        if self.state != "open":
+            raise ItemNotOpen(self.state)
+        self.state, self.resolution, self.resolved_by, self.resolved_at = "closed", note, by, at
+
+
+class ItemNotOpen(Exception):
+    def __init__(self, state: str):
+        super().__init__(f"This item is already {state}.")
+        self.state = state

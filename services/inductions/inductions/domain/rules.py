@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from ecf_shared.errors import Conflict, Invalid
+from ecf_shared.induction_transitions import EXEMPTION_REASONS  # noqa: F401 - TRS's reasons, shared with the portal
 
 EARLIEST_START = date(1999, 9, 1)
 STANDARD_TERMS = Decimal("6")
@@ -12,25 +13,6 @@ MAX_TERMS = Decimal("16")
 MIN_EXTENSION_TERMS = Decimal("0.1")
 PROGRAMMES = ("provider_led", "school_led")
 OUTCOMES = ("pass", "fail")
-
-# TRS's induction exemption reasons (its "induction exemption reason" list, as codes). The TRS console
-# records its own reason, which it does not send us: `recorded_in_trs` stands for that one.
-EXEMPTION_REASONS = {
-    "qualified_before_7_may_2000": "Qualified before 7 May 2000",
-    "qualified_in_wales_1999_2003": "Qualified between 7 May 1999 and 1 April 2003; first post in Wales lasting two terms",
-    "passed_induction_in_northern_ireland": "Passed induction in Northern Ireland",
-    "passed_induction_in_guernsey": "Passed induction in Guernsey",
-    "passed_induction_in_jersey": "Passed induction in Jersey",
-    "passed_induction_in_isle_of_man": "Passed induction in the Isle of Man",
-    "passed_induction_in_gibraltar": "Passed probation in Gibraltar",
-    "passed_induction_in_sce_germany_or_cyprus": "Passed induction in Service Children's Education schools in Germany or Cyprus",
-    "full_registration_in_scotland": "Has, or is eligible for, full registration in Scotland",
-    "overseas_trained_teacher": "Overseas trained teacher with QTS awarded through recognition",
-    "qtls_with_set_membership": "Holds QTLS and keeps membership of the Society for Education and Training",
-    "two_years_experience_registered_teacher": "Registered teacher with at least two years' full-time teaching experience",
-    "recorded_in_trs": "Recorded as exempt in the TRS console",
-}
-
 
 def check_terms(terms: Decimal, *, field: str = "number_of_terms", minimum: Decimal = Decimal("0")) -> None:
     if terms < minimum or terms > MAX_TERMS or terms != terms.quantize(Decimal("0.1")):

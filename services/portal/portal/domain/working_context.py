@@ -39,6 +39,7 @@ class WorkingContext:
     acting_organisation_id: str | None
     staff_role: str | None = None
     organisations: tuple[Organisation, ...] = field(default_factory=tuple)
+    acting_for_reason: str | None = None  # DfE staff acting for an organisation (then it is their one organisation)
 
     @classmethod
     def from_dict(cls, data: dict) -> WorkingContext:
@@ -50,6 +51,11 @@ class WorkingContext:
     @property
     def is_staff(self) -> bool:
         return self.staff_role is not None
+
+    @property
+    def staff_acting(self) -> Organisation | None:
+        """The organisation a DfE staff user acts for, with a reason (every page says so, and how to stop)."""
+        return self.acting if self.is_staff else None
 
     @property
     def acting(self) -> Organisation | None:

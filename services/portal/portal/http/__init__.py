@@ -13,6 +13,7 @@ def register(app) -> None:
     from portal.http import errors, invitations, organisations, signing_in
     from portal.http.base import error_list
     from portal.http.formatting import form_date, format_date, format_datetime
+    from portal.http.admin import blueprint as admin_blueprint
     from portal.http.appropriate_body import blueprint as appropriate_body_blueprint
     from portal.http.providers import blueprints as provider_blueprints
     from portal.http.school import blueprint as school_blueprint
@@ -28,6 +29,6 @@ def register(app) -> None:
                                  school_item=lambda school, chosen: {"value": school.id, "text": school.name,
                                                                      "checked": chosen is not None and school.id == chosen.id})
     for blueprint in (signing_in.blueprint, organisations.blueprint, invitations.blueprint, school_blueprint(),
-                      appropriate_body_blueprint(), *provider_blueprints(), errors.blueprint):
+                      appropriate_body_blueprint(), *provider_blueprints(), admin_blueprint(), errors.blueprint):
         app.register_blueprint(blueprint)
     errors.register_handlers(app)

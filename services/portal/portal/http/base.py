@@ -115,9 +115,16 @@ def refresh_context() -> WorkingContext:
     api = services()
     me = api.get("/accounts/me")
     organisations = api.get("/accounts/me/organisations")
+    found = tuple(Organisation(**o) for o in organisations)
+    acting_for = me.get("acting_organisation_id") if me.get("staff_role") else None
+    if acting_for and not any(o.id == acting_for for o in found):
+        # DfE staff acting for an organisation belong to none: the one they act for is theirs while they do.
+        org = api.get(f"/accounts/organisations/{acting_for}")
+        found += (Organisation(organisation_id=org["id"], name=org["name"], type=org["type"], role="staff",
+                               urn=org.get("urn")),)
     context = WorkingContext(user_id=me["user_id"], email=me["email"], name=me.get("name"), mode=me["mode"],
                              acting_organisation_id=me.get("acting_organisation_id"), staff_role=me.get("staff_role"),
-                             organisations=tuple(Organisation(**o) for o in organisations))
+                             organisations=found, acting_for_reason=me.get("acting_for_reason") if acting_for else None)
     if session.get("context") != context.to_dict():
         session["context"] = context.to_dict()
     g.context_stale = False
@@ -211,6 +218,8 @@ def navigation(context: WorkingContext | None) -> list[dict]:
         links = SECTION_LINKS.get(organisation_type) or [
             (label, f"/{organisation_type.replace('_', '-')}", (f"/{organisation_type.replace('_', '-')}",))]
         items += [{"text": text, "href": href, "active": path.startswith(prefixes)} for text, href, prefixes in links]
+    if context.is_staff:
+        items.append({"text": "DfE admin", "href": "/admin", "active": path.startswith("/admin")})
     items.append({"text": "Settings", "href": "/settings", "active": path.startswith("/settings")})
     return items
 

@@ -35,6 +35,8 @@ def start():
 
 
 def home_for(context) -> str:
+    if context.is_staff and context.staff_acting is None:
+        return url_for("admin.home")
     if context.in_view("school"):
         return url_for("school.ects")
     if context.in_view("appropriate_body"):

@@ -38,10 +38,13 @@ def once_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _sent(found: dict, path: str, body: dict, field_ids: dict[str, str], done: str, *, method: str = "POST"):
-    """Send the change: back to the teacher with a success banner; a refusal shown on the form; outside the time
-    windows, the page saying DfE will handle it. A replay of a form already sent goes where the first went."""
-    store, token, teacher_url = portal().form_tokens, request.form.get("once_token", ""), _teacher_url(found["trn"])
+def send_once(found: dict, path: str, body: dict, field_ids: dict[str, str], done: str, *, method: str = "POST",
+              back_url: str | None = None, on_manual=None):
+    """Send the change: back to the teacher (or `back_url`) with a success banner; a refusal shown on the form;
+    outside the time windows, the page saying DfE will handle it (or what `on_manual(error)` answers). A replay of a
+    form already sent goes where the first went."""
+    store, token = portal().form_tokens, request.form.get("once_token", "")
+    teacher_url = back_url or _teacher_url(found["trn"])
     if not token:
         raise Refused({next(iter(field_ids.values())): "This form has expired. Go back to the teacher and try again"})
     if not store.take(token, session.id_hash or ""):
@@ -51,6 +54,8 @@ def _sent(found: dict, path: str, body: dict, field_ids: dict[str, str], done: s
     except ServiceError as error:
         if error.code == "manual_handling_required":
             store.done(token, teacher_url)
+            if on_manual is not None:
+                return on_manual(error)
             return render("appropriate_body/manual.html", name=name(found), message=error.message,
                           teacher_url=teacher_url)
         store.release(token)
@@ -109,7 +114,7 @@ def outcome(trn: str, kind: str):
     if errors:
         return render("appropriate_body/outcome.html", status=422, errors=errors, **values)
     try:
-        return _sent(found, f"/inductions/ects/{trn}/outcome", body,
+        return send_once(found, f"/inductions/ects/{trn}/outcome", body,
                      {"finished_on": "finished_on", "number_of_terms": "number_of_terms",
                       "appeal_notice_confirmed": "appeal_notice_confirmed",
                       "appeal_notice_confirmed_on": "appeal_notice_confirmed_on"},
@@ -143,7 +148,7 @@ def extension(trn: str, extension_id=None):
         path, method, done = (f"/inductions/ects/{trn}/extensions", "POST",
                               f"An extension of {terms} terms has been added to {name(found)}'s induction")
     try:
-        return _sent(found, path, body, {"terms": "terms"}, done, method=method)
+        return send_once(found, path, body, {"terms": "terms"}, done, method=method)
     except Refused as refused:
         return render("appropriate_body/extension.html", status=422, errors=refused.errors, **values)
 
@@ -159,7 +164,7 @@ def appeal(trn: str):
     if request.method == "GET":
         return render("appropriate_body/appeal.html", **values)
     try:
-        return _sent(found, f"/inductions/ects/{trn}/appeals", {"appropriate_body_id": failed["appropriate_body_id"]},
+        return send_once(found, f"/inductions/ects/{trn}/appeals", {"appropriate_body_id": failed["appropriate_body_id"]},
                      {"appeal": "appeal"}, f"{name(found)}'s appeal has been recorded. DfE will record its decision.")
     except Refused as refused:
         return render("appropriate_body/appeal.html", status=422, errors=refused.errors, **values)
