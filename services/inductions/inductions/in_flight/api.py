@@ -145,7 +145,7 @@ def upload_in_flight_file():
 
     The uploader's access token is forwarded to trs-sync and must last through the import's checking phase, which
     asks TRS about every teacher before anything is written (~N/500 calls inside the shared TRS rate limit: about
-    20 s per 100,000 teachers); the writing phase makes no TRS call. An import whose token expires while checking
+    100 s per 100,000 teachers); the writing phase makes no TRS call. An import whose token expires while checking
     fails with `token_refused` having written nothing, and uploading the file again carries on."""
     principal = current_principal()
     caller = commands.admin(principal)

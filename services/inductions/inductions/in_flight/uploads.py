@@ -11,9 +11,9 @@ wrote as unchanged. A worker asked to stop puts its import back in the queue bet
 TRS is read through trs-sync with the uploader's access token, as every inter-service call forwards its caller's
 (kept with the queued import, erased when it ends), or with the worker's own IMPORT_ACCESS_TOKEN(_FILE) when the
 deployment gives it one. The import asks TRS everything first (its checking phase) and writes afterwards with no TRS
-call, so the token must last through the checking phase only: ~N/500 trs-sync calls, about 20 s per 100,000 teachers
-at TRS's 1,000 requests a minute (bench/import_in_flight.py). An import still checking when the token expires fails
-with `token_refused` having written nothing, and uploading the file again carries on.
+call, so the token must last through the checking phase only: ~N/500 trs-sync calls, about 100 s per 100,000
+teachers (bench/import_in_flight.py; TRS's 1,000 requests a minute alone would allow 12 s). An import still checking
+when the token expires fails with `token_refused` having written nothing, and uploading the file again carries on.
 """
 from __future__ import annotations
 
