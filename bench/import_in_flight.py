@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -62,12 +63,13 @@ def drop_database(server_url: str, name: str) -> None:
         conn.execute(f'drop database if exists "{name}" with (force)')
 
 
-def run_import(env: dict, path: str, mapping: str) -> tuple[dict, float, int]:
-    """(summary, seconds, peak RSS in KiB) of one import in its own process. The peak is the import's own, read by
-    the process itself (bench/own_peak_memory.py): wait4's ru_maxrss would report this (large) parent's instead."""
+def run_import(env: dict, path: str, mapping: str) -> tuple[dict, float, int, datetime]:
+    """(summary, seconds, peak RSS in KiB, when it started) of one import in its own process. The peak is the
+    import's own, read by the process itself (bench/own_peak_memory.py): wait4's ru_maxrss would report this (large)
+    parent's instead."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as peak:
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), datetime.now(UTC)
         profile = os.environ.get("BENCH_PROFILE", "").split()
         proc = subprocess.run([sys.executable, *profile, str(ROOT / "bench/own_peak_memory.py"), peak.name,
                                "inductions", "import-in-flight", path, "--mapping", mapping, "--json"],
@@ -76,7 +78,14 @@ def run_import(env: dict, path: str, mapping: str) -> tuple[dict, float, int]:
         out.seek(0), err.seek(0)
         if proc.returncode != 0:
             raise SystemExit(f"import failed ({proc.returncode}): {err.read()[-2000:]}")
-        return json.loads(out.read()), seconds, int(peak.read())
+        return json.loads(out.read()), seconds, int(peak.read()), started_at
+
+
+def trs_phase(finds: list[dict], started_at: datetime) -> tuple[float, float]:
+    """(seconds from the first persons/find to the last, seconds from the import's start to the last): the second is
+    how long the access token must last (the file read, then every TRS call; the writing phase calls none)."""
+    at = sorted(datetime.fromisoformat(f["receivedAt"].replace("Z", "+00:00")) for f in finds)
+    return (at[-1] - at[0]).total_seconds(), (at[-1] - started_at).total_seconds()
 
 
 def main() -> int:
@@ -113,8 +122,9 @@ def main() -> int:
                 for start in range(0, len(persons), SEED_CHUNK):
                     requests.post(f"{standin_url}/_test/persons", json={"persons": persons[start:start + SEED_CHUNK]},
                                   timeout=60).raise_for_status()
-                summary, seconds, peak_kib = run_import(env, path, mapping)
+                summary, seconds, peak_kib, started_at = run_import(env, path, mapping)
                 finds = requests.get(f"{standin_url}/_test/requests", params={"kind": "find"}, timeout=10).json()
+                trs_seconds, token_seconds = trs_phase(finds["requests"], started_at)
                 with psycopg.connect(libpq_url(database_url)) as conn:
                     busiest = conn.execute("select coalesce(max(used), 0) from trs_sync.trs_rate_windows").fetchone()[0]
                     puts = 0  # the import itself never writes to TRS; trs-sync does, from the outbox
@@ -123,6 +133,7 @@ def main() -> int:
                 assert summary["trs_mismatches"] == expected["trs_mismatches"], (summary, expected)
                 results[rows] = {
                     "rows": summary["rows_read"], "seconds": round(seconds, 1),
+                    "trs_phase_seconds": round(trs_seconds, 1), "last_trs_call_after_seconds": round(token_seconds, 1),
                     "rows_per_second": round(summary["rows_read"] / seconds),
                     "peak_rss_mib": round(peak_kib / 1024, 1),
                     "teachers_imported": summary["teachers_imported"], "periods_imported": summary["periods_imported"],
@@ -140,7 +151,9 @@ def main() -> int:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     small, big = results[args.small], results[args.rows]
-    print(f"\n{big['rows']} rows: {big['rows_per_second']} rows/s; peak memory {small['peak_rss_mib']} MiB at "
+    print(f"\n{big['rows']} rows: {big['seconds']} s, {big['rows_per_second']} rows/s; TRS phase "
+          f"{big['trs_phase_seconds']} s (last TRS call {big['last_trs_call_after_seconds']} s after the start); "
+          f"peak memory {small['peak_rss_mib']} MiB at "
           f"{small['rows']} rows, {big['peak_rss_mib']} MiB at {big['rows']} rows; TRS persons/find calls "
           f"{big['trs_find_calls']} (busiest window {big['busiest_rate_window']} of {big['rate_window']})")
     return 0

@@ -165,11 +165,13 @@ in_flight_uploads = Table(
     Column("access_token", Text),  # the uploader's, forwarded to trs-sync; erased when the import ends
     Column("correlation_id", String(200), nullable=False),
     Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("phase", String(10)),  # reading | checking
+    Column("phase", String(10)),  # reading | checking | writing
     Column("bytes_read", BigInteger, nullable=False, server_default="0"),
     Column("rows_read", Integer, nullable=False, server_default="0"),
     Column("teachers_checked", Integer, nullable=False, server_default="0"),
     Column("teachers_total", Integer),
+    Column("teachers_to_write", Integer),  # known once checking ends
+    Column("teachers_written", Integer, nullable=False, server_default="0"),
     Column("summary", JSON),
     Column("error_code", String(50)),
     Column("error_message", Text),

@@ -8,7 +8,11 @@ from sqlalchemy import text
 
 from conftest import AB, OTHER_AB, TODAY
 from inductions.domain.in_flight import COLUMNS
+from inductions.in_flight import importer
 from inductions.in_flight.cli import import_in_flight
+from inductions.in_flight.importer import InFlightImport
+from inductions.in_flight.legacy_file import Grouped, load_mapping
+from inductions.in_flight.trs import TrsFinder
 from test_in_flight_inductions import registered
 
 MAPPING = f"legacy name,appropriate body id\nKingsbridge TSH,{AB}\nNorth LA,{OTHER_AB}\n"
@@ -200,3 +204,44 @@ def test_without_a_staff_token_the_import_does_not_start(svc, files, clock, monk
     write, mapping, _ = files
     monkeypatch.delenv("IMPORT_ACCESS_TOKEN", raising=False)
     assert import_in_flight(svc.settings, [write(GOOD), "--mapping", mapping], clock=clock) == 2
+
+
+def test_every_trs_call_comes_before_the_first_write_so_the_token_need_last_only_that_long(
+        svc, files, trs, token_issuer, monkeypatch):
+    """A token that expires once writing has started (trs-sync refusing it from the first transaction on) stops
+    nothing: the import asked TRS about every teacher first."""
+    write, mapping, _ = files
+
+    class TokenExpiresOnFirstWrite(importer.UnitOfWork):
+        def __enter__(self):
+            trs.refuse_tokens = True
+            return super().__enter__()
+    monkeypatch.setattr(importer, "UnitOfWork", TokenExpiresOnFirstWrite)
+    grouped = Grouped()
+    try:
+        with open(write(GOOD + BAD), "rb") as stream:
+            grouped.load(stream)
+        finder = TrsFinder(svc.settings.trs_sync_url, token_issuer.issue(staff_role="admin"))
+        summary = InFlightImport(svc.db, finder, load_mapping(mapping), TODAY, batch_size=2).run(grouped)
+    finally:
+        grouped.close()
+    assert trs.refuse_tokens  # the writing happened, with the token refused from then on
+    assert len(trs.finds) == 3  # the 5 teachers the rules let through, 2 a call
+    assert (summary.teachers_imported, summary.periods_imported, summary.trs_mismatches) == (3, 4, 2)
+    assert query(svc, "select trn from inductions order by trn") == [("1000001",), ("1000002",), ("1000003",)]
+
+
+def test_a_file_csv_cannot_read_stops_the_cli_with_a_message_not_a_traceback(svc, files, trs, clock, monkeypatch,
+                                                                             token_issuer, capsys):
+    write, mapping, _ = files
+    path = write(GOOD)
+    with open(path, "a") as fh:  # an unterminated quote: the field runs on past csv's 128 KB limit
+        fh.write('1000009,01/04/1995,"Kingsbridge' + "y" * 200_000 + "\n")
+    monkeypatch.setenv("IMPORT_ACCESS_TOKEN", token_issuer.issue(staff_role="admin"))
+    capsys.readouterr()
+    assert import_in_flight(svc.settings, [path, "--mapping", mapping], clock=clock) == 2
+    err = capsys.readouterr().err
+    assert "is not a readable CSV file (line 7: field larger than field limit (131072)); nothing was imported" \
+        in " ".join(err.split()), err
+    assert "Traceback" not in err
+    assert query(svc, "select count(*) from inductions") == [(0,)] and trs.finds == []

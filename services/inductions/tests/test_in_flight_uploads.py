@@ -85,8 +85,9 @@ def test_an_upload_is_imported_by_the_worker_with_the_summary_and_rejects_the_cl
     assert worker.run_once() is False  # nothing else queued
     done = staff.get(f"{PATH}/{import_id}").json
     assert done["status"] == "finished" and done["error"] is None and done["attempts"] == 1
-    assert done["progress"] == {"phase": "checking", "bytes_read": len(content), "bytes_total": len(content),
-                                "rows_read": 10, "teachers_checked": 7, "teachers_total": 7}
+    assert done["progress"] == {"phase": "writing", "bytes_read": len(content), "bytes_total": len(content),
+                                "rows_read": 10, "teachers_checked": 7, "teachers_total": 7,
+                                "teachers_to_write": 3, "teachers_written": 3}
     summary = done["summary"]
     assert (summary["rows_read"], summary["teachers_imported"], summary["periods_imported"],
             summary["trs_mismatches"], summary["dry_run"]) == (10, 3, 4, 2, False)

@@ -57,13 +57,17 @@ class UploadedBySchema(Schema):
 
 class ProgressSchema(Schema):
     phase = fields.String(allow_none=True, metadata={
-        "description": "reading (the file, into the worker) | checking (teachers, against the rules and TRS, and "
-                       "writing them); null while queued"})
+        "description": "reading (the file, into the worker) | checking (teachers, against the rules and TRS: every "
+                       "TRS call, nothing written yet) | writing (the teachers that passed, no TRS call); null while "
+                       "queued"})
     bytes_read = fields.Integer()
     bytes_total = fields.Integer()
     rows_read = fields.Integer(metadata={"description": "rows read so far (all of them once checking)"})
     teachers_checked = fields.Integer()
     teachers_total = fields.Integer(allow_none=True, metadata={"description": "known once the file is read"})
+    teachers_to_write = fields.Integer(allow_none=True, metadata={
+        "description": "the teachers that passed every check, TRS's included; known once checking ends"})
+    teachers_written = fields.Integer()
 
 
 class SummarySchema(Schema):
@@ -80,6 +84,7 @@ class SummarySchema(Schema):
     rejected_rows_total = fields.Integer()
     trs_mismatches = fields.Integer()
     trs_requests = fields.Integer()
+    teachers_to_write = fields.Integer(metadata={"description": "teachers that passed every check, TRS's included"})
     dry_run = fields.Boolean()
     updated_trns = fields.List(fields.String(), metadata={"description": "teachers a corrected file updated (not "
                                                                          "in the list)"})
@@ -136,7 +141,12 @@ def upload_in_flight_file():
     """Upload the legacy file of in-flight inductions (DfE staff admin; multipart: `file`, optional `mapping` and
     `dry_run`): it is stored and queued, and the inductions worker imports it as `python -m inductions
     import-in-flight` does, the uploader named as the author of every change. 422 (fields `file`, `mapping`,
-    `dry_run`) for no file, an empty one, one over the limit or one without the legacy header row."""
+    `dry_run`) for no file, an empty one, one over the limit or one without the legacy header row.
+
+    The uploader's access token is forwarded to trs-sync and must last through the import's checking phase, which
+    asks TRS about every teacher before anything is written (~N/500 calls inside the shared TRS rate limit: about
+    100 s per 100,000 teachers); the writing phase makes no TRS call. An import whose token expires while checking
+    fails with `token_refused` having written nothing, and uploading the file again carries on."""
     principal = current_principal()
     caller = commands.admin(principal)
     form = _form()

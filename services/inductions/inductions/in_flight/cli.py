@@ -18,7 +18,7 @@ from inductions.adapters import start_mappers
 from inductions.clock import Clock
 from inductions.domain.in_flight import COLUMNS
 from inductions.in_flight.importer import InFlightImport, Summary
-from inductions.in_flight.legacy_file import REJECTS_HEADER, Grouped, MappingError, load_mapping
+from inductions.in_flight.legacy_file import REJECTS_HEADER, Grouped, MappingError, UnreadableFile, load_mapping
 from inductions.in_flight.trs import TrsFinder
 from inductions.settings import InductionsSettings
 
@@ -65,10 +65,16 @@ def import_in_flight(settings: InductionsSettings, argv: list[str], *, clock: Cl
         with open(args.file, "rb") as stream, _progress(console) as progress:
             reading = progress.add_task("Reading", total=os.fstat(stream.fileno()).st_size)
             grouped.load(stream, lambda position: progress.update(reading, completed=position))
-            checking = progress.add_task("Checking and importing", total=grouped.teacher_count())
-            summary = importer.run(grouped, lambda n: progress.update(checking, completed=n))
+            checking = progress.add_task("Checking (the rules and TRS)", total=grouped.teacher_count())
+            writing = progress.add_task("Writing", start=False, total=None)
+            summary = importer.run(grouped, lambda n: progress.update(checking, completed=n),
+                                   lambda total: (progress.start_task(writing), progress.update(writing, total=total)),
+                                   lambda n: progress.update(writing, completed=n))
         if args.rejects:
             write_rejects(grouped, args.rejects)
+    except UnreadableFile as exc:
+        console.print(f"[red]{args.file} is not a readable CSV file ({exc}); nothing was imported.", highlight=False)
+        return 2
     except (OSError, ValueError) as exc:
         console.print(f"[red]{exc}", highlight=False)
         return 2

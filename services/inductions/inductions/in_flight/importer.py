@@ -1,10 +1,14 @@
 """The in-flight import as a use case: the grouped file in, a summary out.
 
-Per batch of 500 teachers: each teacher's rows are read and checked against the period rules, TRS is asked about the
-batch in one call, and what passes is written in one transaction as the normal flows would write it: the induction
-record (names and QTS from TRS), its periods, an audit entry naming the import, and the events other services
-consume. A teacher whose periods are already in CPD as this file has them is left alone; one the import wrote
-before is brought in line with a corrected file.
+Two phases, so that the access token forwarded to trs-sync is needed only for the first:
+
+1. Checking (every TRS call): each teacher's rows are read and checked against the period rules, and TRS is asked
+   about 500 teachers a call; the teachers that pass, with what TRS holds, are kept on disk (a table of the grouped
+   file's SQLite database), so memory stays flat however large the file is.
+2. Writing (no TRS call): 500 teachers a transaction, as the normal flows would write them: the induction record
+   (names and QTS from TRS), its periods, an audit entry naming the import, and the events other services consume.
+   A teacher whose periods are already in CPD as this file has them is left alone; one the import wrote before is
+   brought in line with a corrected file.
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ class Summary:
     rejected_rows: Counter = field(default_factory=Counter)  # by reason
     trs_mismatches: int = 0  # teachers TRS does not know, or whose induction TRS closed otherwise
     trs_requests: int = 0  # TRS persons/find calls made
+    teachers_to_write: int = 0  # teachers that passed every check, TRS's included: what the writing phase takes
     dry_run: bool = False
     updated_trns: list[str] = field(default_factory=list)
 
@@ -71,8 +76,25 @@ class InFlightImport:
     actor: Actor = ACTOR  # the audit entries' and events' author: the CLI's system actor, or the staff who uploaded
     audit_details: dict = field(default_factory=dict)  # added to each audit entry's details (the upload's id)
 
-    def run(self, grouped: Grouped, on_teacher: Callable[[int], None] = lambda n: None) -> Summary:
+    def run(self, grouped: Grouped, on_teacher: Callable[[int], None] = lambda n: None,
+            on_writing: Callable[[int], None] = lambda total: None,
+            on_written: Callable[[int], None] = lambda n: None) -> Summary:
+        """Checks every teacher (TRS included), then writes those that passed; `on_teacher` is told how many teachers
+        were checked, `on_writing` how many are to be written once checking ends, `on_written` how many were."""
         summary = Summary(rows_read=grouped.rows_read, dry_run=self.dry_run)
+        self._check(grouped, summary, on_teacher)
+        on_writing(summary.teachers_to_write)
+        written = 0
+        for batch in grouped.passed(self.batch_size):
+            self._write(batch, grouped, summary)
+            written += len(batch)
+            on_written(written)
+        for _, reason, _, _ in grouped.rejects():
+            summary.rejected_rows[reason] += 1
+        return summary
+
+    # --- phase 1: the rules and TRS, nothing written ----------------------------------------------------------------
+    def _check(self, grouped: Grouped, summary: Summary, on_teacher: Callable[[int], None]) -> None:
         batch: list[Teacher] = []
         for trn, group in grouped.teachers():
             summary.teachers_read += 1
@@ -80,16 +102,13 @@ class InFlightImport:
             if teacher is not None:
                 batch.append(teacher)
             if len(batch) >= self.batch_size:
-                self._batch(batch, grouped, summary)
+                self._ask_trs(batch, grouped, summary)
                 on_teacher(summary.teachers_read)
                 batch = []
         if batch:
-            self._batch(batch, grouped, summary)
+            self._ask_trs(batch, grouped, summary)
         on_teacher(summary.teachers_read)
         summary.trs_requests = self.finder.trs_requests
-        for _, reason, _, _ in grouped.rejects():
-            summary.rejected_rows[reason] += 1
-        return summary
 
     # --- one teacher's rows -----------------------------------------------------------------------
     def _read(self, trn: str, group: list[tuple[int, list[str]]], grouped: Grouped, summary: Summary) -> Teacher | None:
@@ -120,8 +139,8 @@ class InFlightImport:
         for line in sorted(set(lines)):
             grouped.reject(line, problems.get(line) or rules.Problem("other_row_rejected"), cells_of[line])
 
-    # --- a batch: TRS, then the database ------------------------------------------------------------
-    def _batch(self, batch: list[Teacher], grouped: Grouped, summary: Summary) -> None:
+    def _ask_trs(self, batch: list[Teacher], grouped: Grouped, summary: Summary) -> None:
+        """One trs-sync call for the batch; the teachers TRS agrees with are kept for the writing phase."""
         found = self.finder.find([(t.trn, t.periods[0].date_of_birth) for t in batch])
         passing = []
         for teacher in batch:
@@ -133,8 +152,10 @@ class InFlightImport:
             if problem.reason in rules.TRS_MISMATCHES:
                 summary.trs_mismatches += 1
             self._reject_all(grouped, teacher, problem)
-        if passing:
-            self._write(passing, grouped, summary)
+        grouped.keep_passed(passing)
+        summary.teachers_to_write += len(passing)
+
+    # --- phase 2: the database, no TRS call -----------------------------------------------------------------------
 
     def _reject_all(self, grouped: Grouped, teacher: Teacher, problem: rules.Problem) -> None:
         cells = {line: cells for line, cells in _cells(grouped, teacher)}

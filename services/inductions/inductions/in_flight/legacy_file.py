@@ -6,11 +6,12 @@ import csv
 import io
 import json
 import os
+import pickle
 import re
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 from inductions.domain.in_flight import COLUMNS, Problem, is_uuid, normalise_name, read_trn
@@ -22,6 +23,10 @@ REJECTS_HEADER = ("Line", "Reason", "Detail", *COLUMNS)  # the rejected rows' CS
 
 class MappingError(ValueError):
     pass
+
+
+class UnreadableFile(csv.Error):
+    """The legacy file is not CSV the import can read past some line (the message names it)."""
 
 
 def load_mapping(path: str | None) -> dict[str, str]:
@@ -66,6 +71,7 @@ def rows(stream: BinaryIO) -> Iterator[tuple[int, list[str] | None, list[str]]]:
     """(line, cells or None when undecodable, cells as best read) for each data row; `line` is the file line the
     row starts on (the header is line 1). Bytes that are not UTF-8 never stop the read: their row is reported."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    line = 1
     try:
         reader = csv.reader(text)
         header = next(reader, None)
@@ -78,6 +84,8 @@ def rows(stream: BinaryIO) -> Iterator[tuple[int, list[str] | None, list[str]]]:
                 printable = [SURROGATE.sub("\ufffd", cell) for cell in cells]
                 yield line, None if undecodable else cells, printable
             line = reader.line_num + 1
+    except csv.Error as error:  # e.g. a field past csv's 128 KB limit: an unterminated quote swallowing the rest
+        raise UnreadableFile(f"line {line}: {error}") from None
     finally:
         text.detach()  # the caller's stream stays open
 
@@ -96,6 +104,8 @@ class Grouped:
         self.db.execute("create table rows (trn text not null, line integer not null, cells text not null)")
         self.db.execute("create table rejects (line integer not null, reason text not null, detail text not null, "
                         "cells text not null)")
+        # The teachers that passed every check, with what TRS holds (pickled: this file is the process's own, 0600)
+        self.db.execute("create table passed (trn text primary key, teacher blob not null)")
         self.rows_read = 0
 
     def load(self, stream: BinaryIO, on_progress: Callable[[int], None] = lambda position: None) -> None:
@@ -133,6 +143,17 @@ class Grouped:
             group.append((line, json.loads(cells)))
         if group:
             yield trn, group
+
+    def keep_passed(self, teachers: Sequence) -> None:
+        """Keep these checked teachers (objects with a `trn`) on disk until the writing phase reads them back."""
+        self.db.executemany("insert into passed values (?, ?)",
+                            [(t.trn, pickle.dumps(t, pickle.HIGHEST_PROTOCOL)) for t in teachers])
+
+    def passed(self, batch_size: int) -> Iterator[list]:
+        """The kept teachers in TRN order, `batch_size` at a time (only one batch in memory)."""
+        cursor = self.db.execute("select teacher from passed order by trn")
+        while batch := cursor.fetchmany(batch_size):
+            yield [pickle.loads(teacher) for (teacher,) in batch]
 
     def reject(self, line: int, problem: Problem, cells: list[str]) -> None:
         self.db.execute("insert into rejects values (?, ?, ?, ?)", (line, problem.reason, problem.detail,

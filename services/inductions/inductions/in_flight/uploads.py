@@ -10,8 +10,10 @@ wrote as unchanged. A worker asked to stop puts its import back in the queue bet
 
 TRS is read through trs-sync with the uploader's access token, as every inter-service call forwards its caller's
 (kept with the queued import, erased when it ends), or with the worker's own IMPORT_ACCESS_TOKEN(_FILE) when the
-deployment gives it one. An access token lives minutes: an import still reading TRS when it expires fails with
-`token_refused`, and uploading the file again carries on where it stopped.
+deployment gives it one. The import asks TRS everything first (its checking phase) and writes afterwards with no TRS
+call, so the token must last through the checking phase only: ~N/500 trs-sync calls, about 100 s per 100,000
+teachers (bench/import_in_flight.py; TRS's 1,000 requests a minute alone would allow 12 s). An import still checking
+when the token expires fails with `token_refused` having written nothing, and uploading the file again carries on.
 """
 from __future__ import annotations
 
@@ -193,7 +195,8 @@ def view(row: Row, *, with_updated_trns: bool = True) -> dict:
         "attempts": row.attempts,
         "progress": {"phase": row.phase, "bytes_read": row.bytes_read, "bytes_total": row.file_bytes,
                      "rows_read": row.rows_read, "teachers_checked": row.teachers_checked,
-                     "teachers_total": row.teachers_total},
+                     "teachers_total": row.teachers_total, "teachers_to_write": row.teachers_to_write,
+                     "teachers_written": row.teachers_written},
         "summary": summary,
         "error": None if row.error_code is None else {"code": row.error_code, "message": row.error_message},
     }
@@ -260,6 +263,12 @@ class Progress:
 
     def checked(self, teachers: int) -> None:
         self._write(teachers_checked=teachers)
+
+    def writing(self, teachers_to_write: int) -> None:
+        self._write(force=True, phase="writing", teachers_to_write=teachers_to_write, teachers_written=0)
+
+    def written(self, teachers: int) -> None:
+        self._write(teachers_written=teachers)
 
     def _write(self, *, force: bool = False, **values) -> None:
         if self.stop is not None and self.stop.is_set():
@@ -343,7 +352,8 @@ class UploadWorker:
                     update(uploads).where(uploads.c.id == upload_id)
                     .values(status="running", attempts=uploads.c.attempts + 1,
                             started_at=func.coalesce(uploads.c.started_at, func.now()), phase=None, bytes_read=0,
-                            rows_read=0, teachers_checked=0, teachers_total=None, updated_at=func.now())
+                            rows_read=0, teachers_checked=0, teachers_total=None, teachers_to_write=None,
+                            teachers_written=0, updated_at=func.now())
                     .returning(*uploads.c)).one()
         return None
 
@@ -363,7 +373,7 @@ class UploadWorker:
                 self._copy_file(row, file)
                 grouped.load(file, lambda position: progress.reading(position, grouped.rows_read))
             progress.checking(grouped.rows_read, grouped.teacher_count())
-            summary = importer.run(grouped, progress.checked)
+            summary = importer.run(grouped, progress.checked, progress.writing, progress.written)
             self._finish(row, summary, grouped)
         except Stopped:
             self._end(row, status="queued", attempts=row.attempts - 1, phase=None, started_at=None)
@@ -411,7 +421,8 @@ class UploadWorker:
                 conn.execute(insert(rejects), batch)
             conn.execute(delete(chunks).where(chunks.c.upload_id == row.id))
             conn.execute(update(uploads).where(uploads.c.id == row.id).values(
-                **_ended("finished"), summary=summary.to_dict(), teachers_checked=summary.teachers_read))
+                **_ended("finished"), summary=summary.to_dict(), phase="writing", teachers_checked=summary.teachers_read,
+                teachers_to_write=summary.teachers_to_write, teachers_written=summary.teachers_to_write))
         log.info("in_flight_upload_finished", upload_id=row.id, dry_run=row.dry_run, rows_read=summary.rows_read,
                  teachers_imported=summary.teachers_imported, rejected_rows=sum(summary.rejected_rows.values()))
 
