@@ -1,6 +1,6 @@
 """in_flight_uploads: the writing phase's progress
 
-Revision ID: 0009_in_flight_writing_phase
+Revision ID: 0010_in_flight_writing_phase
 
 The import checks every teacher (the rules and TRS) before it writes any: `teachers_to_write` (known once checking
 ends) and `teachers_written` follow the writing phase (phase `writing`).
@@ -8,8 +8,8 @@ ends) and `teachers_written` follow the writing phase (phase `writing`).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_in_flight_writing_phase"
-down_revision = "0008_in_flight_uploads"
+revision = "0010_in_flight_writing_phase"
+down_revision = "0009_manual_handling_closing"
 branch_labels = None
 depends_on = None
 
