@@ -163,11 +163,19 @@ def test_hat_then_blended_claim_fail_appeal_and_pass_reach_trs_in_order(people, 
     fail_and_appeal(hana, today, "2")
     hana.expect_text("Ada Lovelace's appeal has been recorded")
     assert hana.sees("Waiting for DfE to record the decision")
-    staff = api(system, "sam@education.gov.uk")
-    [appeal] = requests.get(f"{system.gateway}/inductions/teachers/2800001/induction", headers=staff,
-                            timeout=10).json()["appeals"]
-    requests.post(f"{system.gateway}/inductions/appeals/{appeal['id']}/decision", headers=staff, timeout=10,
-                  json={"decision": "upheld_continue", "note": "Panel upheld the appeal."}).raise_for_status()
+    # DfE records the decision (the edit rules give it to staff) in the admin console.
+    sam = people("sam@education.gov.uk")
+    sam.goto("/admin/teachers/2800001")
+    sam.click("Record the appeal decision")
+    sam.expect_h1("Record the appeal decision")
+    sam.press("Record decision")
+    assert sam.errors() == {"Select the appeal's decision": "#decision"}
+    sam.choose("Upheld: the induction continues")
+    sam.fill("Note (optional)", "Panel upheld the appeal.")
+    sam.screenshot("admin-appeal-decision")
+    sam.press("Record decision")
+    sam.expect_text("The decision on Ada Lovelace's appeal has been recorded")
+    assert not sam.sees("Record the appeal decision")
     hana.goto(ada_url)
     assert hana.page.get_by_test_id("induction-status").inner_text() == "In progress"
     assert hana.sees("Upheld: the induction continues")

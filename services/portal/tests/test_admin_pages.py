@@ -337,3 +337,32 @@ def test_scenario_settings_are_absent_where_accounts_has_scenarios_off(app, staf
     assert staff.get("/admin/scenarios/loaded").status_code == 404
     assert "Scenario settings" not in staff.get("/admin").text
 
+
+
+def test_staff_record_an_appeals_decision_which_is_checked_and_sent_once(app, staff):
+    appeal = {"id": "ap1", "period_id": "p1", "lodged_on": "2026-11-05", "decision": None, "decided_on": None}
+    app.gateway.answers[("GET", "/inductions/teachers/1234567/induction")] = {
+        **INDUCTION, "status": "Failed", "appeals": [appeal],
+        "periods": [{**INDUCTION["periods"][0], "outcome": "fail", "appeal_notice_on": "2026-11-01"}]}
+    page = staff.get("/admin/teachers/1234567").text
+    assert 'href="/admin/teachers/1234567/appeals/ap1/decision"' in page and "Waiting for a decision" in page
+    form = staff.get("/admin/teachers/1234567/appeals/ap1/decision")
+    assert form.status_code == 200 and len(h1s(form.text)) == 1 and "5 November 2026" in form.text
+    data = {name: re.search(rf'name="{name}" value="([^"]+)"', form.text).group(1) for name in ("csrf_token", "once_token")}
+    for bad in ({}, {"decision": "overturned"}, {"decision": "dismissed", "note": "n" * 2001}):
+        refused = staff.post("/admin/teachers/1234567/appeals/ap1/decision", data={**data, **bad})
+        assert refused.status_code == 422 and "There is a problem" in refused.text
+    assert sent(app, "POST", "/inductions/appeals/ap1/decision") == []
+    app.gateway.answers[("POST", "/inductions/appeals/ap1/decision")] = {**appeal, "decision": "upheld_continue"}
+    for _ in range(2):
+        done = staff.post("/admin/teachers/1234567/appeals/ap1/decision",
+                          data={**data, "decision": "upheld_continue", "note": " Panel of 3 Dec "})
+        assert done.status_code == 302 and done.headers["Location"] == "/admin/teachers/1234567"
+    assert sent(app, "POST", "/inductions/appeals/ap1/decision") == [{"decision": "upheld_continue",
+                                                                      "note": "Panel of 3 Dec"}]
+    assert staff.get("/admin/teachers/1234567/appeals/unknown/decision").status_code == 404
+
+
+def test_an_appeal_decision_is_refused_to_anyone_not_dfe_staff(app):
+    alice = signed_in(app)
+    assert alice.get("/admin/teachers/1234567/appeals/ap1/decision").status_code == 403

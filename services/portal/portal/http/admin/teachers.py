@@ -1,7 +1,8 @@
 """Teachers in the admin console: find one by TRN or name (registrations' ECTs and mentors and inductions' records,
 across every school and appropriate body), their page with a timeline across the services (registrations' and
-inductions' audit trails, trs-sync's deliveries to TRS), and the two changes DfE staff make to an induction:
-reopening it and recording an exemption, each with the note or support ticket reference the rules require."""
+inductions' audit trails, trs-sync's deliveries to TRS), and the changes DfE staff make to an induction: reopening it
+and recording an exemption, each with the note or support ticket reference the rules require, and deciding an appeal
+against a fail (the edit rules give the decision to DfE staff admins, within a year of the appeal)."""
 from __future__ import annotations
 
 import re
@@ -45,6 +46,8 @@ def register(bp) -> None:
     bp.add_url_rule("/teachers/<trn>", "teacher", staff_only(teacher))
     bp.add_url_rule("/teachers/<trn>/reopen", "reopen", staff_only(reopen), methods=["GET", "POST"])
     bp.add_url_rule("/teachers/<trn>/exemption", "exemption", staff_only(exemption), methods=["GET", "POST"])
+    bp.add_url_rule("/teachers/<trn>/appeals/<appeal_id>/decision", "appeal_decision", staff_only(appeal_decision),
+                    methods=["GET", "POST"])
 
 
 # --- finding ------------------------------------------------------------------------------------------------------
@@ -209,3 +212,33 @@ def exemption(trn: str):
     except Refused as refused:
         return render("admin/exemption.html", status=422, errors=refused.errors, **values)
 
+
+
+# --- an appeal's decision -----------------------------------------------------------------------------------------
+
+def appeal_decision(trn: str, appeal_id: str):
+    found, name = _needs_induction(trn)
+    appeal = next((a for a in found["appeals"] if a["id"] == appeal_id and not a.get("decision")), None)
+    if appeal is None:
+        abort(404)
+    back = url_for("admin.teacher", trn=trn)
+    values = {"name": name, "teacher": found, "appeal": appeal, "decisions": APPEAL_DECISIONS, "back_link": back,
+              "form": request.form, "once": request.form.get("once_token") or once_token()}
+    if request.method == "GET":
+        return render("admin/appeal_decision.html", **values)
+    errors = {}
+    decision, message = read.required_choice(request.form.get("decision"), APPEAL_DECISIONS,
+                                             "Select the appeal's decision")
+    if message:
+        errors["decision"] = message
+    note = read.clean(request.form.get("note"), 3000)
+    if len(note) > 2000:
+        errors["note"] = "Note must be 2000 characters or fewer"
+    if errors:
+        return render("admin/appeal_decision.html", status=422, errors=errors, **values)
+    try:
+        return send_once(found, f"/inductions/appeals/{appeal_id}/decision", {"decision": decision, "note": note or None},
+                         {"decision": "decision", "note": "note"},
+                         f"The decision on {name}'s appeal has been recorded", back_url=back, on_manual=_to_queue(name))
+    except Refused as refused:
+        return render("admin/appeal_decision.html", status=422, errors=refused.errors, **values)
