@@ -369,3 +369,42 @@ def test_bad_searches_and_forms_without_their_csrf_token_change_nothing(people, 
     sam.press("Close item")
     sam.expect_h1("Your form was not sent")
     assert get(system, "/inductions/manual-handling", trn="2810041")[0]["state"] == "open"
+
+
+def test_finance_marks_a_payable_statement_paid_and_other_staff_only_read_it(people, system):
+    import subprocess
+    import sys
+
+    system.add_delivery_partner("lp-1", "dp-1", 2026)  # Northern Lights works in 2026: it has the cohort's statements
+    fiona = "fiona@education.gov.uk"
+    [first, *_] = get(system, "/lp-api/finance/statements", fiona, cohort=2026, lead_provider_id=system.org("lp-1"))
+    after = (date.fromisoformat(first["cut_off_date"]) + timedelta(days=1)).isoformat()
+    subprocess.run([sys.executable, "-m", "lp_api", "close-statements", "--as-of", after, "--by", "browser tests"],
+                   env=system.env, check=True, capture_output=True)
+    title = f"{first['month']} {first['year']} statement"
+
+    finance = people(fiona)
+    finance.goto("/admin")
+    finance.click("Statements")
+    finance.expect_h1("Statements")
+    finance.fill("Cohort", "twenty")
+    finance.press("Show statements")
+    assert finance.errors() == {"Enter a cohort as a year, like 2025": "#cohort"}
+    finance.goto("/admin/statements?status=payable&cohort=2026")
+    finance.screenshot("admin-statements")
+    finance.goto(f"/admin/statements/{first['id']}")
+    finance.expect_h1(title)
+    finance.press("Mark statement paid")
+    assert finance.errors() == {"Confirm that the statement has been paid": "#confirm"}
+    finance.page.get_by_label("I confirm that", exact=False).check()
+    finance.press("Mark statement paid")
+    finance.expect_text(f"Northern Lights Teaching's {title} has been marked paid")
+    assert finance.page.get_by_test_id("statement-status").inner_text() == "Paid"
+    finance.screenshot("admin-statement-paid")
+    paid = get(system, f"/lp-api/finance/statements/{first['id']}", fiona)
+    assert (paid["status"], paid["paid_by"]["email"]) == ("paid", fiona)
+
+    # Nobody outside DfE reaches a statement.
+    alice = people("alice@oakfield.example")
+    assert alice.goto(f"/admin/statements/{first['id']}").status == 403
+    assert not alice.sees(title)

@@ -78,7 +78,7 @@ STAFF_ANSWERS = {
                                      "detail": None, "duration_ms": 3, "at": "2026-09-02T09:00:01+00:00"}],
     ("GET", "/inductions/manual-handling"): [IN_ITEM], ("GET", "/trs-sync/manual-handling"): [TRS_ITEM],
     ("GET", f"/inductions/manual-handling/{IN_ITEM['id']}"): IN_ITEM, ("GET", "/trs-sync/manual-handling/7"): TRS_ITEM,
-    ("GET", "/trs-sync/edit-rules"): RULES,
+    ("GET", "/trs-sync/edit-rules"): RULES, ("GET", "/lp-api/finance/statements"): [],
     ("GET", "/accounts/scenarios"): [{"name": "provider-user-with-5-organisations",
                                       "description": "provider user with access to 5 organisations"}],
 }
@@ -86,7 +86,8 @@ ADMIN_PAGES = ["/admin", "/admin/teachers?q=ada", "/admin/teachers/1234567", "/a
                "/admin/teachers/1234567/exemption", "/admin/organisations?q=oak",
                "/admin/organisations/00000000-0000-0000-0000-000000000001",
                "/admin/manual-handling", f"/admin/manual-handling/inductions/{IN_ITEM['id']}",
-               "/admin/manual-handling/trs-sync/7", "/admin/edit-rules", "/admin/edit-rules/try", "/admin/scenarios"]
+               "/admin/manual-handling/trs-sync/7", "/admin/edit-rules", "/admin/edit-rules/try", "/admin/scenarios",
+               "/admin/statements"]
 
 
 @pytest.fixture
@@ -366,3 +367,53 @@ def test_staff_record_an_appeals_decision_which_is_checked_and_sent_once(app, st
 def test_an_appeal_decision_is_refused_to_anyone_not_dfe_staff(app):
     alice = signed_in(app)
     assert alice.get("/admin/teachers/1234567/appeals/ap1/decision").status_code == 403
+
+
+STATEMENT = {"id": "5a1e0000-0000-0000-0000-000000000001", "lead_provider_id": "lp1",
+             "lead_provider_name": "Northern Lights Teaching", "cohort": 2025, "year": 2026, "month": "January",
+             "cut_off_date": "2025-12-31", "payment_date": "2026-01-25", "status": "payable", "paid_at": None,
+             "paid_by": None, "updated_at": "2026-01-01T00:00:00+00:00",
+             "declarations": {"payable": 3, "clawback_awaiting_clawback": 1}}
+STATEMENT_URL = f"/admin/statements/{STATEMENT['id']}"
+LP_PAID = f"/lp-api/finance/statements/{STATEMENT['id']}/paid"
+
+
+def test_finance_lists_statements_and_marks_a_payable_one_paid_once_after_confirming(app, staff):
+    app.gateway.answers[("GET", "/lp-api/finance/statements")] = [STATEMENT]
+    app.gateway.answers[("GET", f"/lp-api/finance/statements/{STATEMENT['id']}")] = STATEMENT
+    listed = staff.get("/admin/statements?status=payable&cohort=2025")
+    assert listed.status_code == 200 and len(h1s(listed.text)) == 1
+    assert "Northern Lights Teaching" in listed.text and "January 2026" in listed.text and "Payable" in listed.text
+    assert [params for m, p, _, params in app.gateway.sent if p == "/lp-api/finance/statements"][-1] == {
+        "limit": 100, "status": "payable", "cohort": 2025}
+    bad = staff.get("/admin/statements?cohort=twenty")
+    assert bad.status_code == 422 and "Enter a cohort as a year" in bad.text and 'href="#cohort"' in bad.text
+    page = staff.get(STATEMENT_URL)
+    assert page.status_code == 200 and len(h1s(page.text)) == 1
+    assert "Awaiting clawback" in page.text and "Mark statement paid" in page.text
+    data = {name: re.search(rf'name="{name}" value="([^"]+)"', page.text).group(1) for name in ("csrf_token", "once_token")}
+    unconfirmed = staff.post(STATEMENT_URL, data=data)
+    assert unconfirmed.status_code == 422 and "Confirm that the statement has been paid" in unconfirmed.text
+    assert sent(app, "POST", LP_PAID) == []
+    app.gateway.answers[("POST", LP_PAID)] = {**STATEMENT, "status": "paid"}
+    for _ in range(2):
+        done = staff.post(STATEMENT_URL, data={**data, "confirm": "yes"})
+        assert done.status_code == 302 and done.headers["Location"] == STATEMENT_URL
+    assert sent(app, "POST", LP_PAID) == [{}]
+    assert "January 2026 statement has been marked paid" in staff.get(STATEMENT_URL).text
+
+
+def test_a_refused_payment_is_shown_on_the_page_and_staff_who_may_not_pay_see_no_form(app, staff):
+    app.gateway.answers[("GET", f"/lp-api/finance/statements/{STATEMENT['id']}")] = STATEMENT
+    page = staff.get(STATEMENT_URL).text
+    data = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1) for name in ("csrf_token", "once_token")}
+    app.gateway.answers[("POST", LP_PAID)] = ServiceError(409, "cut_off_not_passed", "The statement's cut-off has not passed.")
+    refused = staff.post(STATEMENT_URL, data={**data, "confirm": "yes"})
+    assert refused.status_code == 422 and "cut-off has not passed" in refused.text
+    app.gateway.answers[("GET", "/accounts/me")] = {**SAM, "staff_role": "support"}
+    support = signed_in(app)
+    assert "Mark statement paid" not in support.get(STATEMENT_URL).text
+    token = csrf(support, STATEMENT_URL)
+    assert support.post(STATEMENT_URL, data={"csrf_token": token, "confirm": "yes"}).status_code == 403
+    app.gateway.answers[("GET", f"/lp-api/finance/statements/{STATEMENT['id']}")] = ServiceError(404, "not_found", "No")
+    assert support.get(STATEMENT_URL).status_code == 404
