@@ -87,3 +87,25 @@ def test_while_the_database_does_not_answer_events_wait_without_using_attempts_a
     assert len(calls) == 5
     assert waits("database") - before == 4
     assert queue_depth(amqp_url, f"{QUEUE}.dlq") == 0
+
+
+def test_the_test_harness_drains_until_no_message_is_waiting_in_a_retry_queue(db, amqp_url):
+    """drain() (what every service's tests call) returns only when nothing waits either: a dependency that stays away
+    longer than the quiet time (a TRS pause under load) used to let it return with the event still waiting."""
+    import time
+
+    from ecf_shared.testing.harness import drain
+
+    until = time.monotonic() + 0.8  # longer than drain's 0.3 s quiet time, in waits of at most 0.1 s
+    seen = []
+
+    def away_for_a_while(uow, event):
+        if time.monotonic() < until:
+            raise RetryLater("TRS paused", delay=0.1)
+        record_widget(uow, event)
+        seen.append(1)
+
+    publish_widget(db, 24)
+    publish_all(db, amqp_url)
+    drain(make_consumer(db, amqp_url, handler=away_for_a_while, max_wait_seconds=30))
+    assert seen == [1]

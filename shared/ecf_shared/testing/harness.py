@@ -35,14 +35,16 @@ def run_consumer_until(consumer: Consumer, done: Callable[[], bool], timeout: fl
 
 
 def drain(consumer: Consumer, quiet_seconds: float = 0.3, timeout: float = 10.0) -> None:
-    """Process deliveries until the queue stays quiet for `quiet_seconds`."""
+    """Process deliveries until the queue and the consumer's retry queues stay empty for `quiet_seconds` (a message
+    waiting in a retry queue is not done: under load its wait and the next attempt can outlast the quiet time)."""
+    queues = [consumer.consumer, *(amqp.retry_queue(consumer.consumer, d) for d in consumer.retry_delays)]
     with consumer.consuming() as (connection, channel):
         deadline = time.monotonic() + timeout
         quiet_since = time.monotonic()
         while time.monotonic() < deadline:
-            before = _depth(channel, consumer.consumer)
+            before = sum(_depth(channel, q) for q in queues)
             _poll(connection, 0.05)
-            if before == 0 and _depth(channel, consumer.consumer) == 0:
+            if before == 0 and sum(_depth(channel, q) for q in queues) == 0:
                 if time.monotonic() - quiet_since >= quiet_seconds:
                     return
             else:
